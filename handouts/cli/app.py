@@ -1,0 +1,207 @@
+"""The `handouts` command. It parses options and reports; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from handouts.cli.report import print_problems, summarise
+from handouts.editions import EDITIONS, select_editions
+from handouts.errors import Problem, display_path
+from handouts.loader.project import Project, gather, lesson_paths
+from handouts.loader.validate import did_you_mean
+from handouts.schema import Paper
+
+
+def resolve_lessons(root: Path, names: tuple[str, ...]) -> tuple[list[Path] | None, list[Problem]]:
+    """Lesson arguments (file paths or stems) as paths; None means every lesson."""
+    if not names:
+        return None, []
+    stems = {path.stem: path for path in lesson_paths(root / "lessons")}
+    paths, problems = [], []
+    for name in names:
+        candidate = Path(name)
+        if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+            if candidate.is_file():
+                paths.append(candidate)
+                continue
+            problems.append(Problem(candidate, "no such lesson file"))
+        elif name in stems:
+            paths.append(stems[name])
+        else:
+            problems.append(
+                Problem(
+                    Path(name),
+                    "no lesson with this name in lessons/",
+                    hint=did_you_mean(name, sorted(stems))
+                    or "give a lesson file path or its stem; see 'handouts list'",
+                )
+            )
+    return paths, problems
+
+
+def load(root: Path, names: tuple[str, ...]) -> Project:
+    selected, problems = resolve_lessons(root, names)
+    if problems:
+        print_problems(problems)
+        raise SystemExit(1)
+    return gather(root, selected)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding lessons/ and build/.",
+)
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Turn YAML lesson units into printable PDF handouts.
+
+    Lessons live in lessons/*.yaml (module.yaml sets the order), the source
+    corpus in lessons/sources/, and PDFs are written to build/.
+    """
+    ctx.obj = {"root": root, "debug": debug}
+
+
+@cli.command()
+@click.argument("lessons", nargs=-1)
+@click.option(
+    "--edition",
+    type=click.Choice([*EDITIONS, "all"]),
+    default="all",
+    show_default=True,
+    help="Which edition to render: the student worksheet, the teacher edition, or all.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice([p.value for p in Paper]),
+    default=None,
+    help="Paper size (default: the module's, A4 unless module.yaml says otherwise). "
+    "A non-default size adds '-<paper>' to the file name.",
+)
+@click.pass_obj
+def build(obj: dict, lessons: tuple[str, ...], edition: str, paper: str | None) -> None:
+    """Validate, then render LESSONS (file paths or stems; none means all) to build/.
+
+    Writes build/<lesson>/<lesson>-<edition>.pdf. Every valid lesson is built;
+    invalid ones are reported at the end and the exit code is 1.
+    """
+    from handouts.build import build_lessons
+
+    root: Path = obj["root"]
+    project = load(root, lessons)
+    print_problems(project.problems)
+    if project.module is None or _corpus_broken(project):
+        click.echo("Nothing built: fix the module file and source corpus first.", err=True)
+        raise SystemExit(1)
+
+    def announce(output) -> None:
+        pages = f"{output.pages} page{'s' * (output.pages != 1)}"
+        click.echo(f"wrote {display_path(output.path)} ({pages})")
+
+    report = build_lessons(
+        project,
+        select_editions(edition),
+        Paper(paper) if paper else None,
+        root / "build",
+        on_output=announce,
+    )
+    print_problems(report.problems)
+    built = len({o.lesson.path for o in report.outputs})
+    click.echo(
+        f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
+        f"from {built} lesson{'s' * (built != 1)}."
+    )
+    if report.failed:
+        names = ", ".join(display_path(p) for p in report.failed)
+        click.echo(f"Failed: {names} ({summarise(project.problems + report.problems)}).", err=True)
+        raise SystemExit(1)
+
+
+def _corpus_broken(project: Project) -> bool:
+    lessons = {str(p) for p in project.failed}
+    return any(str(p.file) not in lessons for p in project.errors)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.pass_obj
+def check(obj: dict, paths: tuple[str, ...]) -> None:
+    """Validate lesson files (PATHS, or all) without rendering. Exit 1 on any error.
+
+    Checks the YAML, every field against the lesson format, references to
+    sources and excerpts, and that every excerpt matches its source word for word.
+    """
+    project = load(obj["root"], paths)
+    print_problems(project.problems)
+    checked = len(project.lessons) + len(project.failed)
+    click.echo(
+        f"Checked {checked} lesson{'s' * (checked != 1)} and {len(project.corpus)} "
+        f"sources: {summarise(project.problems)}.",
+        err=bool(project.errors),
+    )
+    if project.errors:
+        raise SystemExit(1)
+
+
+@cli.command(name="list")
+@click.pass_obj
+def list_lessons(obj: dict) -> None:
+    """Show a table of the lessons: title, grade band, minutes, sources, questions."""
+    from rich.console import Console
+    from rich.table import Table
+
+    project = gather(obj["root"])
+    table = Table(title=project.module.title if project.module else "Lessons")
+    for heading in ("#", "file", "title", "grades", "minutes", "sources", "questions", "status"):
+        table.add_column(
+            heading,
+            justify="right" if heading in ("#", "minutes", "sources", "questions") else "left",
+        )
+    for number, item in enumerate(project.lessons, start=1):
+        lesson = item.lesson
+        table.add_row(
+            str(number),
+            item.stem,
+            lesson.title,
+            lesson.grade_band,
+            str(lesson.duration),
+            str(len(lesson.sources)),
+            str(len(lesson.questions)),
+            "ok",
+        )
+    for path in project.failed:
+        count = sum(p.file == path for p in project.errors)
+        table.add_row("", path.stem, "", "", "", "", "", f"{count} error{'s' * (count != 1)}")
+    Console().print(table)
+    if project.errors:
+        click.echo(f"{summarise(project.problems)}: run 'handouts check' for details.", err=True)
+
+
+def main() -> None:
+    """Entry point: user errors exit 1 with a message; internal errors exit 2."""
+    debug = "--debug" in sys.argv
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("Interrupted; files already written are complete.", err=True)
+        raise SystemExit(130) from None
+    except Exception as error:  # a bug, not a user error
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in handouts; run again with --debug and report it.",
+                err=True,
+            )
+        raise SystemExit(2) from None

@@ -1,0 +1,27 @@
+"""How problems and results are shown in a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from handouts.errors import Problem, Severity
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Every problem, errors and warnings, on stderr, grouped by file in order."""
+    ordered = sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
+    for problem in ordered:
+        print(problem.format(), file=sys.stderr)
+
+
+def summarise(problems: list[Problem]) -> str:
+    errors = sum(p.severity is Severity.error for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.file for p in problems if p.severity is Severity.error})
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts) or "no problems"

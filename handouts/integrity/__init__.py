@@ -1,0 +1,1 @@
+"""Checks that keep printed text honest to the corpus."""

@@ -1,0 +1,1 @@
+"""Reading lesson files: YAML with locations, schema validation, cross-references."""

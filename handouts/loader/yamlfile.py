@@ -1,0 +1,264 @@
+"""Read one YAML file safely, keeping the line and column of every value.
+
+PyYAML's own loaders drop positions and keep the last of two duplicate keys;
+we compose the node tree instead and build plain Python data from it, so
+each value can be traced back to `file:line:column`, duplicates are errors,
+and size, depth and alias expansion are bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handouts.errors import Problem, ProblemsError, format_field, shorten
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Located:
+    """Plain data from a YAML file plus where each part of it was written."""
+
+    path: Path
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+    blocks: set[Path_] = field(default_factory=set)
+
+    def block_offset(self, where: Path_) -> int:
+        """1 when the value is a block scalar ('|' or '>'): its text starts a line later."""
+        return 1 if where in self.blocks else 0
+
+    def mark(self, where: Path_, *, key: bool = False) -> Mark | None:
+        """Position of the value (or key) at `where`, else of its nearest ancestor."""
+        table = self.keys if key else self.values
+        for end in range(len(where), -1, -1):
+            found = table.get(where[:end]) or self.values.get(where[:end])
+            if found:
+                return found
+        return None
+
+
+def _mark(node_mark: yaml.Mark) -> Mark:
+    return Mark(node_mark.line + 1, node_mark.column + 1)
+
+
+def _problem(path: Path, message: str, mark: Mark | None = None, **extra: Any) -> Problem:
+    return Problem(
+        file=path,
+        message=message,
+        line=mark.line if mark else None,
+        column=mark.column if mark else None,
+        **extra,
+    )
+
+
+def read_text(path: Path) -> str:
+    """Decode a lesson file as UTF-8 (a BOM is accepted), within the size limit."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ProblemsError([_problem(path, f"cannot read the file: {error.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ProblemsError(
+            [
+                _problem(
+                    path,
+                    f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+                    hint="split the lesson, or move long texts into lessons/sources/",
+                )
+            ]
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise ProblemsError(
+            [
+                _problem(
+                    path,
+                    "the file is not valid UTF-8 text",
+                    Mark(line, column),
+                    input=f"byte 0x{raw[error.start]:02x}",
+                    hint="save the file as UTF-8 in your editor (e.g. 'Save with encoding')",
+                )
+            ]
+        ) from None
+
+
+def _syntax_problem(path: Path, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    opened = getattr(error, "context_mark", None)
+    if opened is not None and "end of stream" in str(problem):
+        mark = opened  # point at the quote that was never closed, not at the end
+    context = getattr(error, "context", None)
+    message = f"YAML syntax error: {problem}"
+    if context:
+        message += f" ({context})"
+    hint = "check the indentation and quotes on this line and the one before it"
+    if "'\\t'" in message or "\\t" in message:
+        hint = "YAML does not allow tab characters for indentation: use spaces"
+    elif "found unexpected end of stream" in message or "found unexpected end" in message:
+        hint = "a quote or bracket opened earlier is never closed"
+    elif "mapping values are not allowed" in message:
+        hint = "a value containing ': ' must be quoted, or use a block scalar ('|')"
+    return _problem(path, message, _mark(mark) if mark else None, hint=hint)
+
+
+def compose(path: Path, text: str) -> yaml.Node | None:
+    """Parse text into a node tree, turning every failure into a located Problem."""
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.YAMLError as error:
+        raise ProblemsError([_syntax_problem(path, error)]) from None
+    except RecursionError:
+        raise ProblemsError(
+            [_problem(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")]
+        ) from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns a node tree into Python data while recording marks and problems."""
+
+    def __init__(self, located: Located):
+        self.located = located
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, where: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ProblemsError(
+                [
+                    _problem(
+                        self.located.path,
+                        f"the document expands to more than {MAX_NODES:,} values",
+                        _mark(node.start_mark),
+                        hint="YAML aliases (*name) that repeat large anchors are not supported",
+                    )
+                ]
+            )
+        if depth > MAX_DEPTH:
+            raise ProblemsError(
+                [
+                    _problem(
+                        self.located.path,
+                        f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                        _mark(node.start_mark),
+                    )
+                ]
+            )
+        self.located.values.setdefault(where, _mark(node.start_mark))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.style in ("|", ">"):
+            self.located.blocks.add(where)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        # Dates stay text: a lesson prints them as written.
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as error:  # e.g. an unknown !tag
+            self.problems.append(_syntax_problem(self.located.path, error))
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, where: Path_, depth: int) -> dict[str, Any]:
+        self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    _problem(
+                        self.located.path,
+                        "a key must be a plain name, not a list or mapping",
+                        _mark(key_node.start_mark),
+                    )
+                )
+                continue
+            key = key_node.value
+            child = (*where, key)
+            if key in result:
+                first = self.located.keys[child]
+                self.problems.append(
+                    _problem(
+                        self.located.path,
+                        f"duplicate key '{key}' (first given at line {first.line})",
+                        _mark(key_node.start_mark),
+                        field=format_field(child),
+                        hint="YAML keeps only one of them: delete or rename one",
+                    )
+                )
+                continue
+            self.located.keys[child] = _mark(key_node.start_mark)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+
+def load_yaml(path: Path) -> Located:
+    """Load a YAML mapping from `path`; raise ProblemsError with every problem found."""
+    text = read_text(path)
+    node = compose(path, text)
+    located = Located(path=path, data=None)
+    if node is None:
+        raise ProblemsError(
+            [
+                _problem(
+                    path,
+                    "the file is empty",
+                    Mark(1, 1),
+                    hint="start from the annotated example in README.md",
+                )
+            ]
+        )
+    builder = _Builder(located)
+    try:
+        located.data = builder.build(node, (), 0)
+    except RecursionError:
+        raise ProblemsError(
+            [_problem(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")]
+        ) from None
+    if not isinstance(located.data, dict):
+        kind = (
+            "a list"
+            if isinstance(located.data, list)
+            else f"a single value {shorten(located.data)}"
+        )
+        builder.problems.append(
+            _problem(
+                path,
+                f"expected a mapping of fields (key: value) at the top level, found {kind}",
+                _mark(node.start_mark),
+                hint="the file should start with lines like 'id: my-lesson' and 'title: ...'",
+            )
+        )
+    if builder.problems:
+        raise ProblemsError(builder.problems)
+    return located

@@ -1,0 +1,36 @@
+"""The Markdown subset lesson prose may use: paragraphs, emphasis, lists.
+
+Raw HTML is never rendered (it prints as the literal text a teacher typed),
+and links are not turned into anchors, so nothing in a lesson is fetched.
+Straight quotes in prose become typographic ones; excerpts never pass through
+here, so quotations keep their source's marks.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("zero", {"html": False, "typographer": True}).enable(
+        ["emphasis", "list", "newline", "smartquotes", "replacements"]
+    )
+
+
+def render_block(text: str) -> Markup:
+    """Markdown block text (paragraphs, lists) as safe HTML."""
+    return Markup(_parser().render(text))
+
+
+def render_inline(text: str) -> Markup:
+    """One line of Markdown (emphasis only) as safe HTML, without a paragraph."""
+    return Markup(_parser().renderInline(text))
+
+
+def plain(text: str) -> Markup:
+    """Text shown exactly as written, escaped."""
+    return escape(text)

@@ -1,0 +1,44 @@
+"""Where outputs go and how they are written: atomically, inside build/ only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from handouts.editions import Edition
+from handouts.schema import Paper
+
+
+def output_path(build_dir: Path, stem: str, edition: Edition, paper: Paper, default: Paper) -> Path:
+    """build/<stem>/<stem>-<edition>[-<paper>].pdf: names that make sense once downloaded."""
+    suffix = "" if paper == default else f"-{paper.value}"
+    return build_dir / stem / f"{stem}-{edition.name}{suffix}.pdf"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it.
+
+    A failed or killed build leaves either the old complete file or the new
+    complete one, never a truncated PDF.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,1 @@
+"""From validated lessons to HTML (Jinja2) and to PDF (WeasyPrint)."""

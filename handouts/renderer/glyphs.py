@@ -1,0 +1,74 @@
+"""What we need to know of the bundled body font before layout.
+
+Excerpt line numbers must print but must not be text: a student who copies
+a passage from the PDF should get the passage, not '5' and '10' mixed into
+it. So the digits are inline SVG paths taken from the font's own glyphs.
+
+Excerpt lines are broken by us, not by the layout engine, so that line
+numbers are the same in every edition; we measure words with the font's
+advance widths so that a line always fits its frame.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
+FONT_FILE = FONTS_DIR / "CharisSIL-Regular.ttf"
+ITALIC_FONT_FILE = FONTS_DIR / "CharisSIL-Italic.ttf"
+
+
+@lru_cache(maxsize=2)
+def _advances(italic: bool) -> tuple[dict[int, int], int, int]:
+    """Advance width of every character (font units), a fallback width, units per em."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(ITALIC_FONT_FILE if italic else FONT_FILE)
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[name][0] for code, name in font.getBestCmap().items()}
+    return widths, metrics[font.getBestCmap()[ord("M")]][0], font["head"].unitsPerEm
+
+
+def width_em(text: str, italic: bool = False) -> float:
+    """Width of `text` set in the body font, in ems (no kerning: a slight overestimate)."""
+    widths, fallback, units = _advances(italic)
+    return sum(widths.get(ord(char), fallback) for char in text) / units
+
+
+@lru_cache(maxsize=1)
+def _digits() -> tuple[dict[str, tuple[str, int]], int, int]:
+    """Path data and advance width of each digit, plus the font's cap metrics."""
+    from fontTools.pens.svgPathPen import SVGPathPen  # fontTools comes with WeasyPrint
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(FONT_FILE)
+    glyph_set = font.getGlyphSet()
+    cmap = font.getBestCmap()
+    digits = {}
+    for char in "0123456789":
+        name = cmap[ord(char)]
+        pen = SVGPathPen(glyph_set)
+        glyph_set[name].draw(pen)
+        digits[char] = (pen.getCommands(), glyph_set[name].width)
+    ascent = font["OS/2"].sCapHeight or font["hhea"].ascent
+    return digits, ascent, font["head"].unitsPerEm
+
+
+@lru_cache(maxsize=512)
+def number_svg(number: int) -> Markup:
+    """An inline SVG of `number`, one em per font size, hidden from assistive tech."""
+    digits, ascent, units = _digits()
+    paths, x = [], 0
+    for char in str(number):
+        commands, advance = digits[char]
+        paths.append(f'<path transform="translate({x} 0)" d="{commands}"/>')
+        x += advance
+    # Font units grow upwards; SVG units grow downwards: flip around the cap height.
+    return Markup(
+        f'<svg class="ln" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" role="presentation"'
+        f' viewBox="0 0 {x} {ascent}" width="{x / units:.3f}em" height="{ascent / units:.3f}em">'
+        f'<g transform="matrix(1 0 0 -1 0 {ascent})">{"".join(paths)}</g></svg>'
+    )

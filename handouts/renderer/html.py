@@ -1,0 +1,74 @@
+"""LessonView + Edition -> HTML, through one Jinja2 template set."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from handouts.editions import Edition
+from handouts.errors import Problem, ProblemsError
+from handouts.schema import Paper
+from handouts.view import LessonView
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+ENTRY_TEMPLATE = "lesson.html.j2"
+PAPER_CSS = {Paper.a4: "A4", Paper.letter: "letter"}
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    """Autoescaping on, undefined names are errors: a template typo never prints blank."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(
+    view: LessonView, edition: Edition, paper: Paper, templates_dir: Path = TEMPLATES_DIR
+) -> str:
+    """The HTML of one edition of one lesson; template errors name the template and line."""
+    env = environment(templates_dir)
+    try:
+        template = env.get_template(ENTRY_TEMPLATE)
+        return template.render(lesson=view, edition=edition, paper_css=PAPER_CSS[paper])
+    except jinja2.TemplateSyntaxError as error:
+        path = Path(error.filename or templates_dir / (error.name or ENTRY_TEMPLATE))
+        raise ProblemsError(
+            [
+                Problem(
+                    path,
+                    f"template syntax error: {error.message}",
+                    error.lineno,
+                    hint="fix the template; lesson files were not the cause",
+                )
+            ]
+        ) from None
+    except jinja2.TemplateNotFound as error:
+        raise ProblemsError(
+            [
+                Problem(
+                    templates_dir / error.name,
+                    "template not found",
+                    hint=f"templates are read from {templates_dir}",
+                )
+            ]
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise ProblemsError(
+            [
+                Problem(
+                    templates_dir / ENTRY_TEMPLATE,
+                    f"template uses an undefined value: {error.message}",
+                )
+            ]
+        ) from None
+
+
+def stylesheet_text(templates_dir: Path = TEMPLATES_DIR) -> str:
+    return (templates_dir / "print.css").read_text(encoding="utf-8")

@@ -1,0 +1,66 @@
+"""HTML -> PDF bytes with WeasyPrint, fonts bundled, resources restricted.
+
+WeasyPrint is imported here only, and only when something is rendered, so
+commands that render nothing (check, list) stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from handouts.errors import Problem, ProblemsError
+from handouts.renderer.html import TEMPLATES_DIR, stylesheet_text
+
+_IMAGE_CACHE: dict = {}
+"""Decoded images shared across renders in one process."""
+
+
+@lru_cache(maxsize=2)
+def _context(templates_dir: Path):
+    """One FontConfiguration and stylesheet per process: memory stays flat across renders."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from handouts.renderer.fetcher import RestrictedFetcher
+
+    fetcher = RestrictedFetcher([templates_dir])
+    fonts = FontConfiguration()
+    css = CSS(
+        string=stylesheet_text(templates_dir),
+        base_url=str(templates_dir) + "/",
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    return fetcher, fonts, css
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+def render_pdf(html: str, source: Path, templates_dir: Path = TEMPLATES_DIR) -> Rendered:
+    """The PDF of `html`; a blocked resource is an error naming `source`."""
+    from weasyprint import HTML
+
+    from handouts.renderer.fetcher import BlockedResource
+
+    fetcher, fonts, css = _context(templates_dir)
+    try:
+        document = HTML(string=html, base_url=str(templates_dir) + "/", url_fetcher=fetcher).render(
+            stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
+        )
+        return Rendered(document.write_pdf(), len(document.pages))
+    except BlockedResource as error:
+        raise ProblemsError(
+            [
+                Problem(
+                    source,
+                    f"the renderer {error}",
+                    hint="only files in templates/ and data: URLs may be loaded",
+                )
+            ]
+        ) from None

@@ -1,0 +1,139 @@
+"""A lesson unit: one YAML file, every edition of one lesson."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from handouts.schema.base import Identifier, Line, Strict, Text
+
+
+class Skill(StrEnum):
+    """Historical-thinking skills a question exercises."""
+
+    sourcing = "sourcing"
+    contextualization = "contextualization"
+    close_reading = "close reading"
+    corroboration = "corroboration"
+    quantitative_reasoning = "quantitative reasoning"
+
+
+class Phase(StrEnum):
+    """Where an activity sits in the lesson's arc."""
+
+    opening = "opening"
+    context = "context"
+    source_work = "source work"
+    discussion = "discussion"
+    writing = "writing"
+    closing = "closing"
+
+
+class VocabularyEntry(Strict):
+    """A term students meet in the sources, glossed in the glossary box."""
+
+    term: Line = Field(description="The word or phrase; regime categories in quotation marks.")
+    definition: Text = Field(description="Plain-language definition for students.")
+
+
+class TimelineEntry(Strict):
+    """One dated event in the lesson's compact timeline."""
+
+    date: Line = Field(description="Date as printed, e.g. '2 July 1937'.")
+    event: Text = Field(description="What happened, in one sentence.")
+    source: Identifier = Field(description="Corpus id of the document that attests the event.")
+
+
+class Excerpt(Strict):
+    """A passage quoted from a corpus document, framed with headnote and citation."""
+
+    id: Identifier = Field(
+        description="Label within the lesson, e.g. 'a' (printed as 'Document A')."
+    )
+    source: Identifier = Field(
+        description="Corpus id of the document quoted (lessons/sources/<id>.yaml)."
+    )
+    part: Identifier | None = Field(
+        None, description="Id of a part of the corpus document, when it holds several documents."
+    )
+    title: Line = Field(description="Short title printed above the excerpt.")
+    headnote: Text = Field(description="Who wrote it, when, what kind of text, why it matters.")
+    locator: Line | None = Field(
+        None, description="Page, paragraph or section in the original, e.g. 'section C, para. 1'."
+    )
+    text: Text = Field(
+        description=(
+            "The excerpt, word for word from the corpus text. Mark omissions with '...' or '[...]'."
+            " A blank line starts a new paragraph."
+        )
+    )
+    insertions: list[Line] = Field(
+        default_factory=list,
+        description="Editorial [insertions] the excerpt adds to the source, e.g. '[Yezhov]'.",
+    )
+    adapted: bool = Field(
+        False, description="True when the text is simplified; it then prints 'Adapted from ...'."
+    )
+    original: Text | None = Field(
+        None,
+        description="For an adapted excerpt: the original passage, printed in the teacher edition.",
+    )
+
+
+class Question(Strict):
+    """A question with its writing space and, for the teacher, an exemplar answer."""
+
+    id: Identifier = Field(description="Stable id, used for form fields and exports.")
+    prompt: Text = Field(description="The question as students read it.")
+    skill: Skill = Field(description="The historical-thinking skill the question exercises.")
+    sources: list[Identifier] = Field(
+        default_factory=list, description="Excerpt ids (from 'sources') the question is about."
+    )
+    lines: int = Field(
+        4, ge=0, le=30, description="Ruled lines of writing space in the student edition."
+    )
+    points: int | None = Field(None, ge=0, le=100, description="Marks available, if graded.")
+    answer: Text = Field(description="Answer or exemplar, shown only in the teacher edition.")
+
+
+class Activity(Strict):
+    """One step of the lesson plan, with its time."""
+
+    phase: Phase = Field(
+        description="opening, context, source work, discussion, writing or closing."
+    )
+    minutes: int = Field(ge=1, le=120, description="Time for this step in minutes.")
+    title: Line = Field(description="Short name of the step.")
+    description: Text = Field(description="What the teacher and students do.")
+
+
+class Lesson(Strict):
+    """A lesson unit: sources, questions and teaching notes for one class period."""
+
+    id: Identifier = Field(description="Lesson id, unique within the module.")
+    title: Line = Field(description="Lesson title.")
+    subtitle: Line | None = Field(None, description="Optional subtitle.")
+    grade_band: Line = Field(description="Intended grades, e.g. '10-12'.")
+    duration: int = Field(ge=10, le=240, description="Length of the lesson in minutes.")
+    central_question: Text = Field(description="The historical question that drives the lesson.")
+    objectives: list[Text] = Field(
+        min_length=1, description="Learning objectives phrased for students ('I can ...')."
+    )
+    skills: list[Skill] = Field(min_length=1, description="Historical-thinking skills practised.")
+    content_note: Text = Field(
+        description="What is distressing and how to prepare students (printed in every edition)."
+    )
+    context: Text = Field(description="Short student-facing background read before the documents.")
+    vocabulary: list[VocabularyEntry] = Field(default_factory=list, description="Glossary entries.")
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="Dated events, in order."
+    )
+    sources: list[Excerpt] = Field(
+        min_length=1, description="The excerpts students work from, in order."
+    )
+    questions: list[Question] = Field(min_length=1, description="Questions, in the order printed.")
+    activities: list[Activity] = Field(
+        default_factory=list, description="Pacing plan for the teacher."
+    )
+    teacher_notes: Text | None = Field(None, description="Notes for the teacher edition only.")

@@ -1,0 +1,243 @@
+"""The view: a validated lesson turned into what the template prints.
+
+Everything that needs a decision (Markdown, line breaking of excerpts,
+citations, numbering, which notes apply) happens here, in Python, so the
+template stays a plain layout and the decisions can be tested directly.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from handouts.integrity.fidelity import repairs_used
+from handouts.loader.project import CorpusDocument, LessonFile
+from handouts.markdown import render_block, render_inline
+from handouts.renderer.glyphs import number_svg, width_em
+from handouts.schema import Excerpt, Lesson, Module, Normalisation, Phase
+
+EXCERPT_MEASURE_EM = 34.0
+"""Width of an excerpt line in ems of the body font (about 75 characters).
+Lines are fixed here, not by the layout, so line numbers are the same in
+every edition and paper size; print.css gives the frame room for this."""
+
+LINE_NUMBER_EVERY = 5
+
+
+@dataclass(frozen=True)
+class ExcerptLine:
+    html: Markup
+    number: int
+    mark: Markup | None
+    """The drawn number, on every fifth line."""
+
+
+@dataclass(frozen=True)
+class ExcerptView:
+    label: str
+    letter: str
+    title: str
+    headnote: Markup
+    paragraphs: list[list[ExcerptLine]]
+    citation: Markup
+    locator: str | None
+    kind: str
+    adapted: bool
+    original: Markup | None
+    reliability: Markup
+    repairs: list[Normalisation]
+    insertions: list[str]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    number: int
+    id: str
+    prompt: Markup
+    skill: str
+    documents: str
+    lines: int
+    points: int | None
+    answer: Markup
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    phase: str
+    start: int
+    minutes: int
+    title: str
+    description: Markup
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    date: str
+    event: Markup
+    source: str
+
+
+@dataclass(frozen=True)
+class LessonView:
+    module_title: str
+    module_id: str
+    language: str
+    stem: str
+    id: str
+    title: str
+    subtitle: str | None
+    grade_band: str
+    duration: int
+    central_question: Markup
+    objectives: list[Markup]
+    skills: list[str]
+    content_note: Markup
+    context: Markup
+    vocabulary: list[tuple[str, Markup]]
+    timeline: list[TimelineView]
+    excerpts: list[ExcerptView]
+    questions: list[QuestionView]
+    activities: list[ActivityView]
+    teacher_notes: Markup | None
+    total_points: int
+
+
+def _words(paragraph: str) -> list[tuple[Markup, float]]:
+    """Each word of a paragraph as HTML with its printed width; '*' toggles italics."""
+    words: list[tuple[Markup, float]] = []
+    italic = False
+    for token in paragraph.split():
+        parts, visible = [], 0.0
+        for index, piece in enumerate(token.split("*")):
+            if index:
+                italic = not italic
+            if piece:
+                visible += width_em(piece, italic)
+                parts.append(Markup(f"<em>{escape(piece)}</em>") if italic else escape(piece))
+        if visible:
+            words.append((Markup("").join(parts), visible))
+    return words
+
+
+def wrap_excerpt(text: str, first_number: int = 1) -> list[list[ExcerptLine]]:
+    """Paragraphs of numbered lines, broken to fit EXCERPT_MEASURE_EM."""
+    paragraphs: list[list[ExcerptLine]] = []
+    number = first_number
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[list[Markup]] = [[]]
+        width = 0.0
+        space = width_em(" ")
+        for word, size in _words(paragraph):
+            if lines[-1] and width + space + size > EXCERPT_MEASURE_EM:
+                lines.append([])
+                width = 0.0
+            width += size + (space if lines[-1] else 0.0)
+            lines[-1].append(word)
+        rendered = []
+        for words in lines:
+            html = Markup(" ").join(words)
+            mark = number_svg(number) if number % LINE_NUMBER_EVERY == 0 else None
+            rendered.append(ExcerptLine(html, number, mark))
+            number += 1
+        paragraphs.append(rendered)
+    return paragraphs
+
+
+def _citation(excerpt: Excerpt, doc: CorpusDocument) -> Markup:
+    part = next((p for p in doc.record.parts if p.id == excerpt.part), None)
+    citation = (part.citation if part else doc.record.citation).strip()
+    if excerpt.locator:
+        citation = f"{citation.rstrip('.')}. {excerpt.locator}."
+    if excerpt.adapted:
+        citation = f"Adapted from {citation}"
+    return render_inline(citation)
+
+
+def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptView:
+    letter = string.ascii_uppercase[index] if index < 26 else str(index + 1)
+    return ExcerptView(
+        label=f"Document {letter}",
+        letter=letter,
+        title=excerpt.title,
+        headnote=render_block(excerpt.headnote),
+        paragraphs=wrap_excerpt(excerpt.text),
+        citation=_citation(excerpt, doc),
+        locator=excerpt.locator,
+        kind=doc.record.kind.value,
+        adapted=excerpt.adapted,
+        original=render_block(excerpt.original) if excerpt.original else None,
+        reliability=render_block(doc.record.reliability),
+        repairs=repairs_used(excerpt, doc.text, doc.record.normalisations),
+        insertions=excerpt.insertions,
+    )
+
+
+def _activities(lesson: Lesson) -> list[ActivityView]:
+    views, start = [], 0
+    for activity in lesson.activities:
+        views.append(
+            ActivityView(
+                _phase_label(activity.phase),
+                start,
+                activity.minutes,
+                activity.title,
+                render_block(activity.description),
+            )
+        )
+        start += activity.minutes
+    return views
+
+
+def _phase_label(phase: Phase) -> str:
+    return phase.value.capitalize()
+
+
+def build_view(
+    module: Module, lesson_file: LessonFile, corpus: dict[str, CorpusDocument]
+) -> LessonView:
+    """Everything the template needs for one lesson, in every edition."""
+    lesson = lesson_file.lesson
+    excerpts = [build_excerpt(i, e, corpus[e.source]) for i, e in enumerate(lesson.sources)]
+    letters = {e.id: view.letter for e, view in zip(lesson.sources, excerpts, strict=True)}
+    questions = [
+        QuestionView(
+            number=n,
+            id=q.id,
+            prompt=render_block(q.prompt),
+            skill=q.skill.value.capitalize(),
+            documents=", ".join(letters[s] for s in q.sources),
+            lines=q.lines,
+            points=q.points,
+            answer=render_block(q.answer),
+        )
+        for n, q in enumerate(lesson.questions, start=1)
+    ]
+    return LessonView(
+        module_title=module.title,
+        module_id=module.id,
+        language=module.language,
+        stem=lesson_file.stem,
+        id=lesson.id,
+        title=lesson.title,
+        subtitle=lesson.subtitle,
+        grade_band=lesson.grade_band,
+        duration=lesson.duration,
+        central_question=render_inline(lesson.central_question),
+        objectives=[render_inline(o) for o in lesson.objectives],
+        skills=[s.value.capitalize() for s in lesson.skills],
+        content_note=render_block(lesson.content_note),
+        context=render_block(lesson.context),
+        vocabulary=[(v.term, render_inline(v.definition)) for v in lesson.vocabulary],
+        timeline=[
+            TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title)
+            for t in lesson.timeline
+        ],
+        excerpts=excerpts,
+        questions=questions,
+        activities=_activities(lesson),
+        teacher_notes=render_block(lesson.teacher_notes) if lesson.teacher_notes else None,
+        total_points=sum(q.points or 0 for q in lesson.questions),
+    )
