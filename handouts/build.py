@@ -36,6 +36,23 @@ class BuildReport:
     failed: list[Path] = field(default_factory=list)
 
 
+def check_glyphs(lesson_file: LessonFile) -> Problem | None:
+    """A problem naming every character the bundled fonts cannot print, if any."""
+    import unicodedata
+
+    from handouts.renderer.glyphs import unsupported_characters
+
+    missing = unsupported_characters(lesson_file.lesson.model_dump_json())
+    if not missing:
+        return None
+    names = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing)
+    return Problem(
+        lesson_file.path,
+        f"the bundled fonts have no glyph for {names}",
+        hint="replace the character, or add a font that has it to templates/fonts/",
+    )
+
+
 def build_lessons(
     project: Project,
     editions: Iterable[Edition],
@@ -53,6 +70,11 @@ def build_lessons(
         return report
     chosen = paper or module.paper
     for lesson_file in project.lessons:
+        missing = check_glyphs(lesson_file)
+        if missing:
+            report.problems.append(missing)
+            report.failed.append(lesson_file.path)
+            continue
         view = build_view(module, lesson_file, project.corpus)
         try:
             for edition in editions:

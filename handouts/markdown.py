@@ -3,7 +3,8 @@
 Raw HTML is never rendered (it prints as the literal text a teacher typed),
 and links are not turned into anchors, so nothing in a lesson is fetched.
 Straight quotes in prose become typographic ones; excerpts never pass through
-here, so quotations keep their source's marks.
+here, so quotations keep their source's marks. Markdown's other typographic
+"replacements" stay off: they turn a question's part "(c)" into "©".
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("zero", {"html": False, "typographer": True}).enable(
-        ["emphasis", "list", "newline", "smartquotes", "replacements"]
+        ["emphasis", "list", "newline", "smartquotes"]
     )
 
 

@@ -17,7 +17,7 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.loader.project import CorpusDocument, LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.renderer.glyphs import number_svg, width_em
-from handouts.schema import Excerpt, Lesson, Module, Normalisation, Phase
+from handouts.schema import Excerpt, Lesson, Module, Phase
 
 EXCERPT_MEASURE_EM = 34.0
 """Width of an excerpt line in ems of the body font (about 75 characters).
@@ -36,10 +36,19 @@ class ExcerptLine:
 
 
 @dataclass(frozen=True)
+class RepairView:
+    """A declared spelling repair this excerpt relies on, for the teacher edition."""
+
+    find: str
+    replace: str
+    reason: Markup
+
+
+@dataclass(frozen=True)
 class ExcerptView:
     label: str
     letter: str
-    title: str
+    title: Markup
     headnote: Markup
     paragraphs: list[list[ExcerptLine]]
     citation: Markup
@@ -48,7 +57,7 @@ class ExcerptView:
     adapted: bool
     original: Markup | None
     reliability: Markup
-    repairs: list[Normalisation]
+    repairs: list[RepairView]
     insertions: list[str]
 
 
@@ -69,7 +78,7 @@ class ActivityView:
     phase: str
     start: int
     minutes: int
-    title: str
+    title: Markup
     description: Markup
 
 
@@ -87,8 +96,8 @@ class LessonView:
     language: str
     stem: str
     id: str
-    title: str
-    subtitle: str | None
+    title: Markup
+    subtitle: Markup | None
     grade_band: str
     duration: int
     central_question: Markup
@@ -96,7 +105,7 @@ class LessonView:
     skills: list[str]
     content_note: Markup
     context: Markup
-    vocabulary: list[tuple[str, Markup]]
+    vocabulary: list[tuple[Markup, Markup]]
     timeline: list[TimelineView]
     excerpts: list[ExcerptView]
     questions: list[QuestionView]
@@ -161,7 +170,7 @@ def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptV
     return ExcerptView(
         label=f"Document {letter}",
         letter=letter,
-        title=excerpt.title,
+        title=render_inline(excerpt.title),
         headnote=render_block(excerpt.headnote),
         paragraphs=wrap_excerpt(excerpt.text),
         citation=_citation(excerpt, doc),
@@ -170,7 +179,10 @@ def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptV
         adapted=excerpt.adapted,
         original=render_block(excerpt.original) if excerpt.original else None,
         reliability=render_block(doc.record.reliability),
-        repairs=repairs_used(excerpt, doc.text, doc.record.normalisations),
+        repairs=[
+            RepairView(r.find, r.replace, render_inline(r.reason))
+            for r in repairs_used(excerpt, doc.text, doc.record.normalisations)
+        ],
         insertions=excerpt.insertions,
     )
 
@@ -221,8 +233,8 @@ def build_view(
         language=module.language,
         stem=lesson_file.stem,
         id=lesson.id,
-        title=lesson.title,
-        subtitle=lesson.subtitle,
+        title=render_inline(lesson.title),
+        subtitle=render_inline(lesson.subtitle) if lesson.subtitle else None,
         grade_band=lesson.grade_band,
         duration=lesson.duration,
         central_question=render_inline(lesson.central_question),
@@ -230,7 +242,9 @@ def build_view(
         skills=[s.value.capitalize() for s in lesson.skills],
         content_note=render_block(lesson.content_note),
         context=render_block(lesson.context),
-        vocabulary=[(v.term, render_inline(v.definition)) for v in lesson.vocabulary],
+        vocabulary=[
+            (render_inline(v.term), render_inline(v.definition)) for v in lesson.vocabulary
+        ],
         timeline=[
             TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title)
             for t in lesson.timeline

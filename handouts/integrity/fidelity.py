@@ -24,7 +24,9 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_OMISSION = re.compile(r"\[\s*(?:\.\s*\.\s*\.|…)\s*\]|\.\s?\.\s?\.|…")
+_OMISSION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…")
+"""An omission mark: '...', '…' or either in brackets. Never '. ..': that is a
+full stop followed by something else, and the full stop must match."""
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 
 

@@ -104,7 +104,29 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def _syntax_problem(path: Path, error: yaml.YAMLError) -> Problem:
+def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
+    """Start of a quoted scalar that runs over several lines before `mark`, if any.
+
+    An unclosed quote swallows the following lines, and YAML only complains
+    further down; the quote's own position is what the author needs.
+    """
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.end_mark.line > token.start_mark.line
+            ):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     opened = getattr(error, "context_mark", None)
@@ -115,10 +137,16 @@ def _syntax_problem(path: Path, error: yaml.YAMLError) -> Problem:
     if context:
         message += f" ({context})"
     hint = "check the indentation and quotes on this line and the one before it"
+    quote = _open_quote_before(text, mark) if mark is not None and text else None
     if "'\\t'" in message or "\\t" in message:
         hint = "YAML does not allow tab characters for indentation: use spaces"
     elif "found unexpected end of stream" in message or "found unexpected end" in message:
         hint = "a quote or bracket opened earlier is never closed"
+    elif quote is not None:
+        hint = (
+            f"the quoted text that starts at line {quote.line + 1}, column {quote.column + 1}"
+            " runs over several lines: is its closing quote missing?"
+        )
     elif "mapping values are not allowed" in message:
         hint = "a value containing ': ' must be quoted, or use a block scalar ('|')"
     return _problem(path, message, _mark(mark) if mark else None, hint=hint)
@@ -130,7 +158,7 @@ def compose(path: Path, text: str) -> yaml.Node | None:
     try:
         return loader.get_single_node()
     except yaml.YAMLError as error:
-        raise ProblemsError([_syntax_problem(path, error)]) from None
+        raise ProblemsError([_syntax_problem(path, error, text)]) from None
     except RecursionError:
         raise ProblemsError(
             [_problem(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")]

@@ -72,3 +72,17 @@ def number_svg(number: int) -> Markup:
         f' viewBox="0 0 {x} {ascent}" width="{x / units:.3f}em" height="{ascent / units:.3f}em">'
         f'<g transform="matrix(1 0 0 -1 0 {ascent})">{"".join(paths)}</g></svg>'
     )
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """Code points the bundled body font can draw (Charis is every stack's last resort)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(FONT_FILE).getBestCmap())
+
+
+def unsupported_characters(text: str) -> list[str]:
+    """Characters of `text` no bundled font has: WeasyPrint would silently use a system font."""
+    covered = _covered()
+    return sorted({char for char in text if ord(char) not in covered and not char.isspace()})

@@ -1,0 +1,108 @@
+"""Shared fixtures: the real lessons built once per session, and scratch projects."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from handouts.build import build_lessons
+from handouts.editions import EDITIONS
+from handouts.integrity.fidelity import normalise
+from handouts.loader.project import LessonFile, Project, gather
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON_1 = ROOT / "lessons" / "01-orders-from-the-center.yaml"
+RUNNING = re.compile(r"^(Page \d+ of \d+|The Great Terror, 1937–1938 · .*)$")
+"""Lines of the running header and footer, as pypdf extracts them."""
+
+
+def words(text: str) -> list[str]:
+    """Comparison form of text: quotes, dashes and ellipses folded, word tokens only."""
+    text = normalise(text).replace("…", "...")
+    text = re.sub(r"\*\*?", "", text)
+    return re.findall(r"\w+", text)
+
+
+def contains(haystack: list[str], needle: list[str]) -> bool:
+    """Whether `needle` occurs as a contiguous run in `haystack`."""
+    if not needle:
+        return True
+    first = needle[0]
+    return any(
+        haystack[i : i + len(needle)] == needle for i, word in enumerate(haystack) if word == first
+    )
+
+
+@dataclass
+class PdfText:
+    """A PDF's extracted text, per page and as word tokens."""
+
+    path: Path
+    pages: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+    @property
+    def body(self) -> str:
+        """The text without running headers and footers, so passages read across pages."""
+        lines = [
+            line
+            for page in self.pages
+            for line in page.splitlines()
+            if not RUNNING.match(line.strip())
+        ]
+        return "\n".join(lines)
+
+    @property
+    def words(self) -> list[str]:
+        return words(self.body)
+
+
+def read_pdf(path: Path) -> PdfText:
+    reader = PdfReader(path)
+    return PdfText(path, [page.extract_text() or "" for page in reader.pages])
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return gather(ROOT)
+
+
+@dataclass
+class Built:
+    project: Project
+    outputs: dict[tuple[str, str], Path]
+
+    def pdf(self, lesson: LessonFile, edition: str) -> PdfText:
+        return read_pdf(self.outputs[(lesson.stem, edition)])
+
+
+@pytest.fixture(scope="session")
+def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Every lesson of the real module, every edition, rendered once."""
+    assert not project.errors, [p.format() for p in project.errors]
+    out = tmp_path_factory.mktemp("build")
+    report = build_lessons(project, EDITIONS.values(), None, out)
+    assert not report.problems and not report.failed
+    return Built(project, {(o.lesson.stem, o.edition.name): o.path for o in report.outputs})
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small project (corpus, module, lesson 1) in a temporary working directory."""
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "lessons" / "sources", lessons / "sources")
+    shutil.copy(LESSON_1, lessons / LESSON_1.name)
+    module = yaml.safe_load((ROOT / "lessons" / "module.yaml").read_text(encoding="utf-8"))
+    module["lessons"] = [LESSON_1.stem]
+    (lessons / "module.yaml").write_text(yaml.safe_dump(module), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

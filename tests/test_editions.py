@@ -1,0 +1,140 @@
+"""What each edition's PDF says, read back from the PDF itself."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pikepdf
+import pytest
+from conftest import Built, contains, words
+from pypdf import PdfReader
+
+from handouts.view import wrap_excerpt
+
+
+def paragraphs(text: str) -> list[str]:
+    """Markdown blocks of a text (a page break may reorder blocks in extraction, not words)."""
+    return [block for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )", text) if words(block)]
+
+
+def test_student_edition_has_every_prompt_and_no_answer(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        pdf = built.pdf(lesson_file, "student")
+        for question in lesson_file.lesson.questions:
+            assert contains(pdf.words, words(question.prompt)), (lesson_file.stem, question.id)
+            assert not contains(pdf.words, words(question.answer)), (lesson_file.stem, question.id)
+        assert "Exemplar answer" not in pdf.text.replace("\n", " ")
+
+
+def test_teacher_edition_has_every_answer(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        pdf = built.pdf(lesson_file, "teacher")
+        for question in lesson_file.lesson.questions:
+            assert contains(pdf.words, words(question.prompt)), (lesson_file.stem, question.id)
+            assert contains(pdf.words, words(question.answer)), (lesson_file.stem, question.id)
+
+
+def test_teacher_edition_has_pacing_notes_and_reliability(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        lesson = lesson_file.lesson
+        pdf = built.pdf(lesson_file, "teacher")
+        student = built.pdf(lesson_file, "student")
+        for activity in lesson.activities:
+            assert contains(pdf.words, words(activity.description)), activity.title
+            assert not contains(student.words, words(activity.description)), activity.title
+        for paragraph in paragraphs(lesson.teacher_notes or ""):
+            assert contains(pdf.words, words(paragraph)), paragraph[:60]
+            assert not contains(student.words, words(paragraph)), paragraph[:60]
+        for excerpt in lesson.sources:
+            record = built.project.corpus[excerpt.source].record
+            for paragraph in paragraphs(record.reliability):
+                assert contains(pdf.words, words(paragraph)), excerpt.source
+                assert not contains(student.words, words(paragraph)), excerpt.source
+
+
+def test_page_one_of_student_edition_has_the_name_line(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        first = built.pdf(lesson_file, "student").pages[0]
+        assert re.search(r"Name\s+Class\s+Date", first), lesson_file.stem
+        assert contains(words(first), words(lesson_file.lesson.title))
+        assert contains(words(first), words(lesson_file.lesson.content_note.split("\n\n")[0]))
+        assert "Content note" in first or "CONTENT NOTE" in first
+
+
+def test_every_page_has_header_and_page_x_of_y(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        for edition, marker in (("student", "Student worksheet"), ("teacher", "TEACHER EDITION")):
+            pdf = built.pdf(lesson_file, edition)
+            total = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                assert f"Page {number} of {total}" in page, (lesson_file.stem, edition, number)
+                assert marker in page, (lesson_file.stem, edition, number)
+                assert contains(words(page), words(lesson_file.lesson.title))
+
+
+def test_teacher_edition_has_no_name_line(built: Built) -> None:
+    lesson_file = built.project.lessons[0]
+    first = built.pdf(lesson_file, "teacher").pages[0]
+    assert not re.search(r"Name\s+Class\s+Date", first)
+
+
+def test_excerpts_print_word_for_word_without_line_numbers_in_the_text(built: Built) -> None:
+    """Line numbers are drawn, not typed: copying a line never picks up its number."""
+    checked = 0
+    for lesson_file in built.project.lessons:
+        pdf_words = built.pdf(lesson_file, "student").words
+        for excerpt in lesson_file.lesson.sources:
+            for paragraph in wrap_excerpt(excerpt.text):
+                for line in paragraph:
+                    line_words = words(html.unescape(re.sub(r"<[^>]+>", "", str(line.html))))
+                    if line.mark is None or not line_words:
+                        continue
+                    assert contains(pdf_words, line_words), (excerpt.id, line.number)
+                    assert not contains(pdf_words, [str(line.number), *line_words])
+                    checked += 1
+    assert checked > 0
+
+
+def test_questions_are_numbered_in_order(built: Built) -> None:
+    lesson_file = built.project.lessons[0]
+    text = built.pdf(lesson_file, "student").text
+    text = text[text.rindex("\nQuestions\n") :]
+    numbers = [int(n) for n in re.findall(r"^(\d+)\.\s", text, flags=re.MULTILINE)]
+    assert numbers[: len(lesson_file.lesson.questions)] == list(
+        range(1, len(lesson_file.lesson.questions) + 1)
+    )
+
+
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_pdfs_are_structurally_sound_and_fonts_embedded(built: Built, edition: str) -> None:
+    for lesson_file in built.project.lessons:
+        path = built.outputs[(lesson_file.stem, edition)]
+        with pikepdf.open(path) as pdf:
+            assert pdf.check_pdf_syntax() == [], path  # what `qpdf --check` reports
+        fonts = set()
+        for page in PdfReader(path).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+        # Only the bundled families: nothing fell back to a font installed on the machine.
+        assert fonts, path
+        assert all(font.startswith(("Charis-SIL", "Noto-Sans")) for font in fonts), fonts
+
+
+def test_paper_sizes(built: Built, tmp_path) -> None:
+    from handouts.build import build_lessons
+    from handouts.editions import STUDENT
+    from handouts.schema import Paper
+
+    a4 = PdfReader(built.outputs[(built.project.lessons[0].stem, "student")]).pages[0]
+    assert (round(float(a4.mediabox.width)), round(float(a4.mediabox.height))) == (595, 842)
+    project = built.project
+    one = type(project)(project.lessons_dir, project.module, project.corpus, project.lessons[:1])
+    report = build_lessons(one, [STUDENT], Paper.letter, tmp_path)
+    (output,) = report.outputs
+    assert output.path.name.endswith("-student-letter.pdf")
+    page = PdfReader(output.path).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)

@@ -1,0 +1,238 @@
+"""Bad lesson files get clear, located errors, never a traceback (exit code 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import LESSON_1
+
+from handouts.cli.app import cli
+
+GOOD = LESSON_1.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the first line of `text` containing `needle`."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in text")
+
+
+def mutate(old: str, new: str, count: int = 1) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, count)
+
+
+def check(scratch: Path, content: str | bytes, name: str = "bad.yaml") -> str:
+    """Run `handouts check` on a lesson file written into the scratch project."""
+    path = scratch / "lessons" / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", f"lessons/{name}"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.output
+
+
+def test_misspelt_key_names_file_line_column_field_and_suggestion(scratch: Path) -> None:
+    text = mutate("    skill: sourcing\n", "    skil: sourcing\n")
+    line = line_of(text, "skil: sourcing")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line}:5: questions[0].skil" in output
+    assert "unknown field 'skil'" in output
+    assert "did you mean 'skill'?" in output
+
+
+def test_yaml_syntax_error_points_at_the_unclosed_quote(scratch: Path) -> None:
+    text = mutate("title: Orders from the Center", 'title: "Orders from the Center')
+    output = check(scratch, text)
+    assert "YAML syntax error" in output
+    assert f"starts at line {line_of(text, 'title: ')}, column 8" in output
+    assert "is its closing quote missing?" in output
+
+
+def test_unclosed_quote_at_the_end_of_the_file(scratch: Path) -> None:
+    text = GOOD + 'teacher_notes_extra: "never closed\n'
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'teacher_notes_extra')}:22" in output
+    assert "never closed" in output
+
+
+def test_tab_indentation(scratch: Path) -> None:
+    text = mutate("  - I can source", "\t- I can source")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, chr(9))}:" in output
+    assert "tab" in output
+
+
+def test_duplicate_key(scratch: Path) -> None:
+    text = mutate("duration: 50\n", "duration: 50\nduration: 45\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'duration: 45')}:1: duration" in output
+    assert "duplicate key 'duration' (first given at line" in output
+
+
+def test_wrong_type(scratch: Path) -> None:
+    text = mutate("duration: 50", "duration: fifty")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'duration:')}:11: duration" in output
+    assert "'fifty'" in output
+    assert "valid integer" in output
+
+
+def test_number_where_text_is_expected_suggests_quotes(scratch: Path) -> None:
+    text = mutate('grade_band: "10-12"', "grade_band: 11")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'grade_band')}:13: grade_band" in output
+    assert "put the value in quotes" in output
+
+
+def test_missing_required_field(scratch: Path) -> None:
+    start = GOOD.index("content_note: |")
+    end = GOOD.index("context: |")
+    output = check(scratch, GOOD[:start] + GOOD[end:])
+    assert "lessons/bad.yaml:1:1: content_note" in output
+    assert "missing required field 'content_note'" in output
+
+
+def test_invalid_choice_suggests_the_closest(scratch: Path) -> None:
+    text = mutate("    skill: close reading\n", "    skill: close-reading\n")
+    output = check(scratch, text)
+    assert (
+        f"lessons/bad.yaml:{line_of(text, 'skill: close-reading')}:12: questions[1].skill" in output
+    )
+    assert "did you mean 'close reading'?" in output
+
+
+def test_unknown_corpus_document(scratch: Path) -> None:
+    text = mutate("  - id: b\n    source: werth-00447\n", "  - id: b\n    source: werth-0447\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'werth-0447')}:13: sources[1].source" in output
+    assert "unknown corpus document 'werth-0447'" in output
+    assert "did you mean 'werth-00447'?" in output
+
+
+def test_question_citing_an_unknown_excerpt(scratch: Path) -> None:
+    text = mutate("    sources: [a]\n", "    sources: [z]\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'sources: [z]')}:15: questions[0].sources[0]" in output
+    assert "unknown excerpt 'z'" in output
+
+
+def test_duplicate_question_id(scratch: Path) -> None:
+    text = mutate("  - id: q2-close-reading-decision", "  - id: q1-sourcing-decision")
+    output = check(scratch, text)
+    line = [n for n, t in enumerate(text.splitlines(), 1) if "id: q1-sourcing-decision" in t][1]
+    assert f"lessons/bad.yaml:{line}:9: questions[1].id" in output
+    assert "duplicate id 'q1-sourcing-decision'" in output
+
+
+def test_empty_file(scratch: Path) -> None:
+    output = check(scratch, "")
+    assert "lessons/bad.yaml:1:1" in output
+    assert "the file is empty" in output
+
+
+def test_file_that_is_a_list(scratch: Path) -> None:
+    output = check(scratch, "- one\n- two\n")
+    assert "lessons/bad.yaml:1:1" in output
+    assert "found a list" in output
+
+
+def test_file_that_is_a_scalar(scratch: Path) -> None:
+    output = check(scratch, "just a sentence\n")
+    assert "found a single value 'just a sentence'" in output
+
+
+def test_non_utf8_bytes(scratch: Path) -> None:
+    raw = GOOD.encode("utf-8").replace(
+        b"title: Orders from the Center", b"title: Orders from the Cent\xe9r"
+    )
+    output = check(scratch, raw)
+    assert f"lessons/bad.yaml:{line_of(GOOD, 'title: Orders')}:28" in output  # the é
+    assert "not valid UTF-8" in output
+
+
+def test_utf8_bom_is_accepted(scratch: Path) -> None:
+    path = scratch / "lessons" / "01-orders-from-the-center.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["check", str(path.relative_to(scratch))])
+    assert result.exit_code == 0, result.output
+
+
+def test_changed_word_in_excerpt_names_the_line_and_the_word(scratch: Path) -> None:
+    text = mutate(
+        "to register all the kulaks and criminals", "to register all the peasants and criminals"
+    )
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'register all the peasants')}" in output
+    assert "sources[0].text" in output
+    assert "the excerpt has 'peasants' where the source has 'kulaks'" in output
+
+
+def test_omission_out_of_source_order(scratch: Path) -> None:
+    text = mutate(
+        "      Top secret\n\n      Comrade Yezhov\n",
+        "      Comrade Yezhov\n\n      ...\n\n      Top secret\n\n      ...\n",
+    )
+    output = check(scratch, text)
+    assert "sources[0].text" in output
+    assert "omissions must keep source order" in output
+
+
+def test_all_errors_of_a_file_are_reported_at_once(scratch: Path) -> None:
+    text = mutate("duration: 50", "duration: fifty")
+    text = text.replace("    skill: sourcing\n", "    skil: sourcing\n", 1)
+    output = check(scratch, text)
+    assert "duration" in output and "skil" in output
+    assert "missing required field 'skill'" in output  # what the misspelling leaves behind
+    assert "3 errors in 1 file" in output
+
+
+def test_lesson_id_clash(scratch: Path) -> None:
+    (scratch / "lessons" / "copy.yaml").write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "lessons/copy.yaml:1:5: id" in result.output
+    assert "already used by 01-orders-from-the-center.yaml" in result.output
+
+
+def test_alias_bomb_is_refused(scratch: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefgh":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [{', '.join(['*' + previous] * 10)}]\n"
+    output = check(scratch, bomb)
+    assert "expands to more than" in output
+
+
+def test_deep_nesting_is_refused(scratch: Path) -> None:
+    output = check(scratch, "a: " + "[" * 500 + "]" * 500 + "\n")
+    assert "nesting is too deep" in output
+
+
+def test_huge_file_is_refused(scratch: Path) -> None:
+    output = check(scratch, GOOD + "#" * 1_100_000 + "\n")
+    assert "the limit is 1,000,000" in output
+
+
+def test_unknown_lesson_name_on_the_command_line(scratch: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "01-orders-from-the-centre"])
+    assert result.exit_code == 1
+    assert "did you mean '01-orders-from-the-center'?" in result.output
+
+
+@pytest.mark.parametrize("field", ["context", "content_note"])
+def test_raw_html_is_accepted_as_text(scratch: Path, field: str) -> None:
+    """HTML in a text field is not an error: it is shown literally (see test_security)."""
+    text = GOOD.replace(f"{field}: |\n", f"{field}: |\n  <script>alert(1)</script>\n", 1)
+    path = scratch / "lessons" / "01-orders-from-the-center.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
