@@ -99,7 +99,7 @@ def test_excerpts_print_word_for_word_without_line_numbers_in_the_text(built: Bu
 def test_questions_are_numbered_in_order(built: Built) -> None:
     lesson_file = built.project.lessons[0]
     text = built.pdf(lesson_file, "student").text
-    text = text[text.rindex("\nQuestions\n") :]
+    text = text[list(re.finditer(r"\nQuestions( \(\d+ points\))?\n", text))[-1].start() :]
     numbers = [int(n) for n in re.findall(r"^(\d+)\.\s", text, flags=re.MULTILINE)]
     assert numbers[: len(lesson_file.lesson.questions)] == list(
         range(1, len(lesson_file.lesson.questions) + 1)
