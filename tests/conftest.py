@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 from pypdf import PdfReader
 
 from handouts.build import build_lessons
@@ -18,6 +20,16 @@ from handouts.loader.project import LessonFile, Project, gather
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_1 = ROOT / "lessons" / "01-orders-from-the-center.yaml"
+# Property-based tests: "ci" (the default, a few hundred examples) or "thorough" (thousands).
+# Choose with HYPOTHESIS_PROFILE=thorough make test.
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 RUNNING = re.compile(r"^(Page \d+ of \d+|The Great Terror, 1937–1938 · .*)$")
 """Lines of the running header and footer, as pypdf extracts them."""
 

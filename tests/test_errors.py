@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import LESSON_1
 
@@ -236,3 +237,105 @@ def test_raw_html_is_accepted_as_text(scratch: Path, field: str) -> None:
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
+
+
+def test_control_character_in_text(scratch: Path) -> None:
+    text = mutate("title: Orders from the Center", 'title: "Orders from\\0 the Center"')
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'title: ')}:8: title" in output
+    assert "control character U+0000 is not allowed in text" in output
+
+
+def _user_templates(scratch: Path) -> Path:
+    import shutil
+
+    from handouts.renderer.html import TEMPLATES_DIR
+
+    folder = scratch / "my-templates"
+    shutil.copytree(TEMPLATES_DIR, folder)
+    return folder
+
+
+def build_with(folder: Path) -> str:
+    result = CliRunner().invoke(cli, ["build", "--edition", "student", "--templates", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_template_syntax_error_names_the_template_and_line(scratch: Path) -> None:
+    folder = _user_templates(scratch)
+    parts = folder / "parts.html.j2"
+    lines = parts.read_text(encoding="utf-8").splitlines()
+    lines[5] = "{% if %}"
+    parts.write_text("\n".join(lines), encoding="utf-8")
+    output = build_with(folder)
+    assert "my-templates/parts.html.j2:6" in output
+    assert "template syntax error" in output
+    assert output.count("template syntax error") == 1  # once, not once per lesson
+
+
+def test_undefined_name_in_template_names_the_line(scratch: Path) -> None:
+    folder = _user_templates(scratch)
+    entry = folder / "lesson.html.j2"
+    text = entry.read_text(encoding="utf-8").replace("{{ lesson.context }}", "{{ lesson.contxt }}")
+    entry.write_text(text, encoding="utf-8")
+    output = build_with(folder)
+    line = line_of(text, "lesson.contxt")
+    assert f"my-templates/lesson.html.j2:{line}" in output
+    assert "contxt" in output
+
+
+def test_missing_template(scratch: Path) -> None:
+    folder = _user_templates(scratch)
+    (folder / "parts.html.j2").unlink()
+    output = build_with(folder)
+    assert "my-templates/parts.html.j2" in output
+    assert "template not found" in output
+
+
+def test_control_character_in_the_file(scratch: Path) -> None:
+    text = mutate("title: Orders from the Center", "title: Orders from\x08 the Center")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'title: ')}:19" in output
+    assert "control character U+0008" in output
+
+
+def test_character_no_bundled_font_has_is_a_build_error(scratch: Path) -> None:
+    lesson = scratch / "lessons" / "01-orders-from-the-center.yaml"
+    lesson.write_text(mutate("title: Orders from the Center", "title: Orders 𓂀 Center"))
+    result = CliRunner().invoke(cli, ["build", "--edition", "student"])
+    assert result.exit_code == 1
+    assert "lessons/01-orders-from-the-center.yaml" in result.output
+    assert "no glyph for '𓂀' (U+13080 EGYPTIAN HIEROGLYPH D010)" in result.output
+    assert not (scratch / "build" / "01-orders-from-the-center").exists()
+
+
+def test_resource_outside_templates_is_an_error_naming_the_lesson(scratch: Path) -> None:
+    folder = _user_templates(scratch)
+    entry = folder / "lesson.html.j2"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("<body", '<img src="file:///etc/hostname"><body', 1))
+    output = build_with(folder)
+    assert "lessons/01-orders-from-the-center.yaml" in output
+    assert "blocked a request for file:///etc/hostname" in output
+
+
+def test_edited_source_text_is_detected(scratch: Path) -> None:
+    text = scratch / "lessons" / "sources" / "werth-00447.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("troWka", "troika"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "lessons/sources/werth-00447.yaml:" in result.output
+    assert "werth-00447.txt has changed since it was received" in result.output
+
+
+def test_module_order_naming_a_missing_file(scratch: Path) -> None:
+    module = scratch / "lessons" / "module.yaml"
+    data = yaml.safe_load(module.read_text(encoding="utf-8"))
+    data["lessons"].append("02-no-such-lesson")
+    module.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "lessons/module.yaml:" in result.output
+    assert "no lesson file '02-no-such-lesson.yaml'" in result.output

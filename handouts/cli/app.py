@@ -13,6 +13,7 @@ from handouts.editions import EDITIONS, select_editions
 from handouts.errors import Problem, display_path
 from handouts.loader.project import Project, gather, lesson_paths
 from handouts.loader.validate import did_you_mean
+from handouts.renderer.html import TEMPLATES_DIR
 from handouts.schema import Paper
 
 
@@ -86,8 +87,16 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     help="Paper size (default: the module's, A4 unless module.yaml says otherwise). "
     "A non-default size adds '-<paper>' to the file name.",
 )
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A template folder to use instead of the bundled one (a copy of templates/).",
+)
 @click.pass_obj
-def build(obj: dict, lessons: tuple[str, ...], edition: str, paper: str | None) -> None:
+def build(
+    obj: dict, lessons: tuple[str, ...], edition: str, paper: str | None, templates: Path | None
+) -> None:
     """Validate, then render LESSONS (file paths or stems; none means all) to build/.
 
     Writes build/<lesson>/<lesson>-<edition>.pdf. Every valid lesson is built;
@@ -111,6 +120,7 @@ def build(obj: dict, lessons: tuple[str, ...], edition: str, paper: str | None) 
         select_editions(edition),
         Paper(paper) if paper else None,
         root / "build",
+        templates_dir=(templates or TEMPLATES_DIR).resolve(),
         on_output=announce,
     )
     print_problems(report.problems)

@@ -9,8 +9,12 @@ from handouts.errors import Problem, Severity
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
-    """Every problem, errors and warnings, on stderr, grouped by file in order."""
-    ordered = sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
+    """Every problem, errors and warnings, on stderr, grouped by file in order, each once.
+
+    A broken template fails every lesson the same way: it is shown once.
+    """
+    unique = dict.fromkeys(problems)
+    ordered = sorted(unique, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
     for problem in ordered:
         print(problem.format(), file=sys.stderr)
 

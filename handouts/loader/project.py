@@ -313,6 +313,16 @@ def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) 
     ]
 
 
+def load_lesson(
+    path: Path, corpus: dict[str, CorpusDocument]
+) -> tuple[Lesson | None, Located | None, list[Problem]]:
+    """One lesson file, validated and cross-checked against `corpus`; never raises for bad input."""
+    lesson, located, problems = _load(Lesson, path)
+    if lesson is not None:
+        problems += check_references(lesson, located, corpus)
+    return lesson, located, problems
+
+
 def _check_order(module: Module, located: Located, lessons_dir: Path) -> list[Problem]:
     """Every stem in the module's lesson order names a lesson file."""
     known = sorted(p.stem for p in lesson_paths(lessons_dir))
@@ -362,9 +372,8 @@ def gather(root: Path, selected: Iterable[Path] | None = None) -> Project:
 
     ids: dict[str, Path] = {}
     for path in paths:
-        lesson, located, found = _load(Lesson, path)
+        lesson, located, found = load_lesson(path, project.corpus)
         if lesson is not None:
-            found += check_references(lesson, located, project.corpus)
             if lesson.id in ids:
                 mark = located.mark(("id",))
                 found.append(

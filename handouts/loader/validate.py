@@ -88,6 +88,10 @@ def _explain(model: type[BaseModel], where: tuple, item: Any) -> tuple[str, str 
         return message, "write each item on its own line starting with '- '"
     if kind in ("model_type", "dict_type"):
         return "expected a mapping of fields (key: value)", hint
+    if kind == "value_error":
+        return message.removeprefix("Value error, "), "delete the invisible character"
+    if kind == "string_too_long":
+        return message, "keep titles and terms short; longer text belongs in a prose field"
     if kind == "string_too_short":
         return "expected some text, found an empty value", hint
     return message, hint

@@ -8,6 +8,7 @@ and size, depth and alias expansion are bounded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,7 @@ def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
     further down; the quote's own position is what the author needs.
     """
     found = None
+    lines = text.splitlines()
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if token.start_mark.index >= mark.index:
@@ -118,12 +120,19 @@ def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
             if (
                 isinstance(token, yaml.ScalarToken)
                 and token.style in ('"', "'")
-                and token.end_mark.line > token.start_mark.line
+                and any(
+                    _STRUCTURE.match(line)
+                    for line in lines[token.start_mark.line + 1 : token.end_mark.line + 1]
+                )
             ):
                 found = token.start_mark
     except yaml.YAMLError:
         pass
     return found
+
+
+_STRUCTURE = re.compile(r"^\s*(-\s|[\w-]+:(\s|$))")
+"""A line that looks like YAML structure (a key or a list item), not prose."""
 
 
 def _syntax_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Problem:
@@ -154,9 +163,12 @@ def _syntax_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Proble
 
 def compose(path: Path, text: str) -> yaml.Node | None:
     """Parse text into a node tree, turning every failure into a located Problem."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # the reader rejects unprintable characters right here
         return loader.get_single_node()
+    except yaml.reader.ReaderError as error:
+        raise ProblemsError([_unprintable_problem(path, text, error)]) from None
     except yaml.YAMLError as error:
         raise ProblemsError([_syntax_problem(path, error, text)]) from None
     except RecursionError:
@@ -164,7 +176,20 @@ def compose(path: Path, text: str) -> yaml.Node | None:
             [_problem(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")]
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _unprintable_problem(path: Path, text: str, error: yaml.reader.ReaderError) -> Problem:
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    return _problem(
+        path,
+        f"the file contains the control character U+{error.character:04X}, not allowed in YAML",
+        Mark(line, column),
+        hint="delete the invisible character (it often comes from copying text out of a PDF)",
+    )
 
 
 class _Builder:

@@ -45,7 +45,7 @@ def render_html(
                     path,
                     f"template syntax error: {error.message}",
                     error.lineno,
-                    hint="fix the template; lesson files were not the cause",
+                    hint="fix the template; the lesson files are not the cause",
                 )
             ]
         ) from None
@@ -53,22 +53,37 @@ def render_html(
         raise ProblemsError(
             [
                 Problem(
-                    templates_dir / error.name,
+                    templates_dir / (error.name or ENTRY_TEMPLATE),
                     "template not found",
                     hint=f"templates are read from {templates_dir}",
                 )
             ]
         ) from None
-    except jinja2.UndefinedError as error:
+    except jinja2.TemplateError as error:  # undefined names and other errors while rendering
+        path, line = _template_frame(error, templates_dir)
         raise ProblemsError(
-            [
-                Problem(
-                    templates_dir / ENTRY_TEMPLATE,
-                    f"template uses an undefined value: {error.message}",
-                )
-            ]
+            [Problem(path, f"template error: {error.message or error}", line)]
         ) from None
 
 
+def _template_frame(error: BaseException, templates_dir: Path) -> tuple[Path, int | None]:
+    """The template file and line where a rendering error happened (Jinja keeps them)."""
+    found: tuple[Path, int | None] = (templates_dir / ENTRY_TEMPLATE, None)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (Path(filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
 def stylesheet_text(templates_dir: Path = TEMPLATES_DIR) -> str:
-    return (templates_dir / "print.css").read_text(encoding="utf-8")
+    """The print stylesheet; a missing file is a user error naming it."""
+    path = templates_dir / "print.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        raise ProblemsError(
+            [Problem(path, "stylesheet not found", hint="a template folder needs print.css")]
+        ) from None

@@ -6,6 +6,7 @@ commands that render nothing (check, list) stay fast.
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,11 @@ def _context(templates_dir: Path):
         font_config=fonts,
     )
     return fetcher, fonts, css
+
+
+# Release WeasyPrint's font configuration before interpreter teardown, when its
+# destructor can no longer reach the modules it needs.
+atexit.register(lambda: _context.cache_clear())
 
 
 @dataclass(frozen=True)

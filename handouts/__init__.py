@@ -1,0 +1,1 @@
+"""handouts: YAML lesson units to printable PDF handouts for history teachers."""
