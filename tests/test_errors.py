@@ -339,3 +339,11 @@ def test_module_order_naming_a_missing_file(scratch: Path) -> None:
     assert result.exit_code == 1
     assert "lessons/module.yaml:" in result.output
     assert "no lesson file '02-no-such-lesson.yaml'" in result.output
+
+
+def test_bad_indentation(scratch: Path) -> None:
+    text = mutate("  - term: NKVD\n", "  - term: NKVD\n   oops: true\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, 'oops: true')}:" in output
+    assert "YAML syntax error" in output
+    assert "indentation" in output
