@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handouts.errors import Problem, ProblemsError, Severity, format_field
@@ -19,6 +19,7 @@ from handouts.loader.yamlfile import Located, load_yaml
 from handouts.schema import Lesson, Module, Source
 
 MODULE_FILE = "module.yaml"
+_NO_INPUT = object()
 SOURCES_DIR = "sources"
 
 
@@ -83,15 +84,11 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
         if record is None:
             continue
         text_path = path.with_suffix(".txt")
-        where = located.mark(("id",))
         if record.id != path.stem:
             problems.append(
-                Problem(
-                    path,
+                located.problem(
+                    ("id",),
                     f"id '{record.id}' differs from the file name",
-                    where.line,
-                    where.column,
-                    "id",
                     hint=f"name the file '{record.id}.yaml'",
                 )
             )
@@ -107,29 +104,21 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
             )
             continue
         if hashlib.sha256(raw).hexdigest() != record.sha256:
-            mark = located.mark(("sha256",))
             problems.append(
-                Problem(
-                    path,
+                located.problem(
+                    ("sha256",),
                     f"{text_path.name} has changed since it was received (SHA-256 differs)",
-                    mark.line,
-                    mark.column,
-                    "sha256",
                     hint="restore the text exactly as received; never correct a source in place",
                 )
             )
         text = raw.decode("utf-8")
         for index, repair in enumerate(record.normalisations):
             if repair.find not in text:
-                mark = located.mark(("normalisations", index, "find"))
                 problems.append(
-                    Problem(
-                        path,
+                    located.problem(
+                        ("normalisations", index, "find"),
                         "this text does not occur in the source",
-                        mark.line,
-                        mark.column,
-                        f"normalisations[{index}].find",
-                        repr(repair.find),
+                        value=repair.find,
                     )
                 )
         corpus[record.id] = CorpusDocument(record, text, path)
@@ -172,23 +161,12 @@ def check_references(
     def add(
         where: tuple,
         message: str,
-        value: object = None,
+        value: object = _NO_INPUT,
         hint: str | None = None,
         severity: Severity = Severity.error,
     ) -> None:
-        mark = located.mark(where)
-        problems.append(
-            Problem(
-                located.path,
-                message,
-                mark and mark.line,
-                mark and mark.column,
-                format_field(where),
-                None if value is None else repr(value),
-                hint,
-                severity,
-            )
-        )
+        extra = {} if value is _NO_INPUT else {"value": value}
+        problems.append(located.problem(where, message, hint=hint, severity=severity, **extra))
 
     for name, items, key in (
         ("sources", lesson.sources, "id"),
@@ -280,17 +258,12 @@ def check_references(
 def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) -> list[Problem]:
     if excerpt.adapted:
         if excerpt.original is None:
-            mark = located.mark(("sources", index))
-            return [
-                Problem(
-                    located.path,
-                    "an adapted excerpt must give the original passage",
-                    mark.line,
-                    mark.column,
-                    f"sources[{index}].original",
-                    hint="add 'original:' with the passage word for word",
-                )
-            ]
+            problem = located.problem(
+                ("sources", index),
+                "an adapted excerpt must give the original passage",
+                hint="add 'original:' with the passage word for word",
+            )
+            return [replace(problem, field=f"sources[{index}].original")]
         target, key = excerpt.model_copy(update={"text": excerpt.original}), "original"
     else:
         target, key = excerpt, "text"
@@ -329,16 +302,12 @@ def _check_order(module: Module, located: Located, lessons_dir: Path) -> list[Pr
     problems = []
     for index, stem in enumerate(module.lessons):
         if stem not in known:
-            mark = located.mark(("lessons", index))
             problems.append(
-                Problem(
-                    located.path,
+                located.problem(
+                    ("lessons", index),
                     f"no lesson file '{stem}.yaml'",
-                    mark.line,
-                    mark.column,
-                    f"lessons[{index}]",
-                    repr(stem),
-                    did_you_mean(stem, known) or "remove it or create the file",
+                    value=stem,
+                    hint=did_you_mean(stem, known) or "remove it or create the file",
                 )
             )
     return problems
@@ -375,16 +344,12 @@ def gather(root: Path, selected: Iterable[Path] | None = None) -> Project:
         lesson, located, found = load_lesson(path, project.corpus)
         if lesson is not None:
             if lesson.id in ids:
-                mark = located.mark(("id",))
                 found.append(
-                    Problem(
-                        path,
+                    located.problem(
+                        ("id",),
                         f"lesson id '{lesson.id}' is already used by {ids[lesson.id].name}",
-                        mark.line,
-                        mark.column,
-                        "id",
-                        repr(lesson.id),
-                        "every lesson needs its own id",
+                        value=lesson.id,
+                        hint="every lesson needs its own id",
                     )
                 )
             ids.setdefault(lesson.id, path)

@@ -11,6 +11,7 @@ import difflib
 import re
 import types
 import typing
+from dataclasses import replace
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -34,40 +35,22 @@ def validate(model: type[M], located: Located) -> tuple[M | None, list[Problem]]
 def _to_problem(model: type[BaseModel], located: Located, item: Any) -> Problem:
     where = tuple(part for part in item["loc"] if isinstance(part, str | int))
     kind = item["type"]
-    field = format_field(where)
     if kind == "extra_forbidden":
         name = str(where[-1])
         allowed = sorted(fields_of(model_at(model, where[:-1])))
-        mark = located.mark(where, key=True)
-        return Problem(
-            file=located.path,
-            line=mark and mark.line,
-            column=mark and mark.column,
-            field=field,
-            message=f"unknown field '{name}'",
+        return located.problem(
+            where,
+            f"unknown field '{name}'",
+            key=True,
             hint=did_you_mean(name, allowed) or f"allowed fields here: {', '.join(allowed)}",
         )
     if kind == "missing":
-        mark = located.mark(where[:-1])
-        return Problem(
-            file=located.path,
-            line=mark and mark.line,
-            column=mark and mark.column,
-            field=field,
-            message=f"missing required field '{where[-1]}'",
-            hint=_describe(model, where),
+        problem = located.problem(
+            where[:-1], f"missing required field '{where[-1]}'", hint=_describe(model, where)
         )
-    mark = located.mark(where)
+        return replace(problem, field=format_field(where))
     message, hint = _explain(model, where, item)
-    return Problem(
-        file=located.path,
-        line=mark and mark.line,
-        column=mark and mark.column,
-        field=field or None,
-        input=shorten(item.get("input")),
-        message=message,
-        hint=hint,
-    )
+    return located.problem(where, message, value=item.get("input"), hint=hint)
 
 
 def _explain(model: type[BaseModel], where: tuple, item: Any) -> tuple[str, str | None]:

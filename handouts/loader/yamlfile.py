@@ -15,13 +15,14 @@ from typing import Any
 
 import yaml
 
-from handouts.errors import Problem, ProblemsError, format_field, shorten
+from handouts.errors import Problem, ProblemsError, Severity, format_field, shorten
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 
 Path_ = tuple[str | int, ...]
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,29 @@ class Located:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     blocks: set[Path_] = field(default_factory=set)
+
+    def problem(
+        self,
+        where: Path_,
+        message: str,
+        *,
+        key: bool = False,
+        value: Any = _UNSET,
+        hint: str | None = None,
+        severity: Severity = Severity.error,
+    ) -> Problem:
+        """A Problem located at the value (or key) at `where`, naming its field."""
+        mark = self.mark(where, key=key)
+        return Problem(
+            self.path,
+            message,
+            mark and mark.line,
+            mark and mark.column,
+            format_field(where) or None,
+            None if value is _UNSET else shorten(value),
+            hint,
+            severity,
+        )
 
     def block_offset(self, where: Path_) -> int:
         """1 when the value is a block scalar ('|' or '>'): its text starts a line later."""
