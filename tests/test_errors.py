@@ -347,3 +347,17 @@ def test_bad_indentation(scratch: Path) -> None:
     assert f"lessons/bad.yaml:{line_of(text, 'oops: true')}:" in output
     assert "YAML syntax error" in output
     assert "indentation" in output
+
+
+def test_excerpt_no_question_uses(scratch: Path) -> None:
+    text = mutate("    sources: [d, b]\n", "    sources: [b]\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, '  - id: d')}:9: sources[3].id" in output
+    assert "no question uses excerpt 'd'" in output
+
+
+def test_adapted_excerpt_without_original(scratch: Path) -> None:
+    text = mutate("  - id: a\n", "  - id: a\n    adapted: true\n")
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, '  - id: a')}:5: sources[0].original" in output
+    assert "an adapted excerpt must give the original passage" in output

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.errors import Problem, ProblemsError, Severity, format_field
@@ -19,7 +19,6 @@ from handouts.loader.yamlfile import Located, load_yaml
 from handouts.schema import Lesson, Module, Source
 
 MODULE_FILE = "module.yaml"
-_NO_INPUT = object()
 SOURCES_DIR = "sources"
 
 
@@ -158,15 +157,8 @@ def check_references(
     """Cross-references inside a lesson and into the corpus, and excerpt fidelity."""
     problems: list[Problem] = []
 
-    def add(
-        where: tuple,
-        message: str,
-        value: object = _NO_INPUT,
-        hint: str | None = None,
-        severity: Severity = Severity.error,
-    ) -> None:
-        extra = {} if value is _NO_INPUT else {"value": value}
-        problems.append(located.problem(where, message, hint=hint, severity=severity, **extra))
+    def add(where: tuple, message: str, **options) -> None:
+        problems.append(located.problem(where, message, **options))
 
     for name, items, key in (
         ("sources", lesson.sources, "id"),
@@ -180,8 +172,8 @@ def check_references(
                 add(
                     (name, index, key),
                     f"duplicate {key} '{value}' (also {name}[{seen[value]}])",
-                    value,
-                    "every entry needs its own id",
+                    value=value,
+                    hint="every entry needs its own id",
                 )
             seen.setdefault(value, index)
 
@@ -192,8 +184,8 @@ def check_references(
             add(
                 ("sources", index, "source"),
                 f"unknown corpus document '{excerpt.source}'",
-                excerpt.source,
-                did_you_mean(excerpt.source, sorted(corpus))
+                value=excerpt.source,
+                hint=did_you_mean(excerpt.source, sorted(corpus))
                 or "the id of a record in lessons/sources/",
             )
             continue
@@ -202,8 +194,8 @@ def check_references(
             add(
                 ("sources", index, "part"),
                 f"'{excerpt.source}' has no part '{excerpt.part}'",
-                excerpt.part,
-                did_you_mean(excerpt.part, sorted(parts))
+                value=excerpt.part,
+                hint=did_you_mean(excerpt.part, sorted(parts))
                 or f"parts: {', '.join(sorted(parts)) or 'none'}",
             )
         problems += _check_fidelity(excerpt, index, doc, located)
@@ -213,8 +205,8 @@ def check_references(
             add(
                 ("timeline", index, "source"),
                 f"unknown corpus document '{entry.source}'",
-                entry.source,
-                did_you_mean(entry.source, sorted(corpus)),
+                value=entry.source,
+                hint=did_you_mean(entry.source, sorted(corpus)),
             )
 
     cited: set[str] = set()
@@ -225,8 +217,8 @@ def check_references(
                 add(
                     ("questions", index, "sources", j),
                     f"unknown excerpt '{ref}'",
-                    ref,
-                    did_you_mean(ref, sorted(excerpt_ids))
+                    value=ref,
+                    hint=did_you_mean(ref, sorted(excerpt_ids))
                     or f"excerpt ids in this lesson: {', '.join(sorted(excerpt_ids))}",
                 )
         if not question.sources:
@@ -240,8 +232,8 @@ def check_references(
             add(
                 ("sources", index, "id"),
                 f"no question uses excerpt '{excerpt.id}'",
-                excerpt.id,
-                "cite it in some question's 'sources', or remove it",
+                value=excerpt.id,
+                hint="cite it in some question's 'sources', or remove it",
             )
 
     planned = sum(activity.minutes for activity in lesson.activities)
@@ -258,12 +250,13 @@ def check_references(
 def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) -> list[Problem]:
     if excerpt.adapted:
         if excerpt.original is None:
-            problem = located.problem(
-                ("sources", index),
-                "an adapted excerpt must give the original passage",
-                hint="add 'original:' with the passage word for word",
-            )
-            return [replace(problem, field=f"sources[{index}].original")]
+            return [
+                located.problem(
+                    ("sources", index, "original"),  # absent: located at the excerpt
+                    "an adapted excerpt must give the original passage",
+                    hint="add 'original:' with the passage word for word",
+                )
+            ]
         target, key = excerpt.model_copy(update={"text": excerpt.original}), "original"
     else:
         target, key = excerpt, "text"

@@ -11,13 +11,12 @@ import difflib
 import re
 import types
 import typing
-from dataclasses import replace
 from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from handouts.errors import Problem, format_field, shorten
+from handouts.errors import Problem, shorten
 from handouts.loader.yamlfile import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -45,10 +44,10 @@ def _to_problem(model: type[BaseModel], located: Located, item: Any) -> Problem:
             hint=did_you_mean(name, allowed) or f"allowed fields here: {', '.join(allowed)}",
         )
     if kind == "missing":
-        problem = located.problem(
-            where[:-1], f"missing required field '{where[-1]}'", hint=_describe(model, where)
+        # An absent field has no position: Located.problem points at its parent.
+        return located.problem(
+            where, f"missing required field '{where[-1]}'", hint=_describe(model, where)
         )
-        return replace(problem, field=format_field(where))
     message, hint = _explain(model, where, item)
     return located.problem(where, message, value=item.get("input"), hint=hint)
 
@@ -71,8 +70,8 @@ def _explain(model: type[BaseModel], where: tuple, item: Any) -> tuple[str, str 
         return message, "write each item on its own line starting with '- '"
     if kind in ("model_type", "dict_type"):
         return "expected a mapping of fields (key: value)", hint
-    if kind == "value_error":
-        return message.removeprefix("Value error, "), "delete the invisible character"
+    if kind == "value_error":  # our own validators: their message says what to do
+        return message.removeprefix("Value error, "), hint
     if kind == "string_too_long":
         return message, "keep titles and terms short; longer text belongs in a prose field"
     if kind == "string_too_short":

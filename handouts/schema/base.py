@@ -26,7 +26,9 @@ def reject_control_characters(value: str) -> str:
     """Control characters (e.g. NUL from a YAML escape) print as nothing or break the output."""
     for char in value:
         if unicodedata.category(char) == "Cc" and char not in "\n\t\r":
-            raise ValueError(f"control character U+{ord(char):04X} is not allowed in text")
+            raise ValueError(
+                f"control character U+{ord(char):04X} is not allowed in text: delete it"
+            )
     return value
 
 
