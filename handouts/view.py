@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from handouts.integrity.fidelity import repairs_used
-from handouts.loader.project import CorpusDocument, LessonFile
+from handouts.loader.corpus import CorpusDocument
+from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.renderer.glyphs import number_svg, width_em
 from handouts.schema import Excerpt, Lesson, Module, Phase

@@ -20,6 +20,7 @@ from handouts.loader.project import LessonFile, Project, gather
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_1 = ROOT / "lessons" / "01-orders-from-the-center.yaml"
+LESSON_1_SOURCES = ("stalin-politburo-documents", "werth-00447")
 # Property-based tests: "ci" (the default, a few hundred examples) or "thorough" (thousands).
 # Choose with HYPOTHESIS_PROFILE=thorough make test.
 settings.register_profile(
@@ -109,12 +110,16 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small project (corpus, module, lesson 1) in a temporary working directory."""
+    """A small project (lesson 1, the sources it uses, a module without the guide)."""
     lessons = tmp_path / "lessons"
-    shutil.copytree(ROOT / "lessons" / "sources", lessons / "sources")
+    (lessons / "sources").mkdir(parents=True)
+    for source in LESSON_1_SOURCES:
+        for suffix in (".yaml", ".txt"):
+            shutil.copy(ROOT / "lessons" / "sources" / f"{source}{suffix}", lessons / "sources")
     shutil.copy(LESSON_1, lessons / LESSON_1.name)
     module = yaml.safe_load((ROOT / "lessons" / "module.yaml").read_text(encoding="utf-8"))
     module["lessons"] = [LESSON_1.stem]
+    module.pop("guide", None)
     (lessons / "module.yaml").write_text(yaml.safe_dump(module), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handouts.schema import Excerpt, Normalisation
@@ -67,7 +68,7 @@ class _Token:
 
 
 def _segments(
-    excerpt: str, insertions: list[str], repairs: list[Normalisation]
+    excerpt: str, insertions: Sequence[str], repairs: list[Normalisation]
 ) -> list[list[_Token]]:
     """Split the excerpt at omissions and declared insertions into token runs."""
     segments: list[list[_Token]] = [[]]
@@ -110,12 +111,15 @@ def _longest_prefix(haystack: list[str], needle: list[str], start: int) -> tuple
 
 
 def find_mismatch(
-    excerpt: Excerpt, source_text: str, repairs: list[Normalisation]
+    text: str,
+    source_text: str,
+    repairs: list[Normalisation],
+    insertions: Sequence[str] = (),
 ) -> Mismatch | None:
-    """None if the excerpt is faithful to `source_text`, else where it parts."""
+    """None if `text` (an excerpt, a bibliographic entry) is faithful to `source_text`."""
     haystack = source_tokens(source_text, repairs)
     cursor = 0
-    for segment in _segments(excerpt.text, excerpt.insertions, repairs):
+    for segment in _segments(text, insertions, repairs):
         needle = [token.text for token in segment]
         found = _find(haystack, needle, cursor)
         if found >= 0:
@@ -137,7 +141,7 @@ def find_mismatch(
                 f"excerpt and source part after '{_words(needle, max(0, length - 6), length)}':"
                 f" the excerpt has '{bad.text}' where the source has '{expected}'"
             )
-        if bad.text == "[" or _BRACKETED.search(excerpt.text):
+        if bad.text == "[" or _BRACKETED.search(text):
             message += "; an editorial [insertion] must be listed under 'insertions'"
         return Mismatch(message, bad.line)
     return None
@@ -156,6 +160,6 @@ def repairs_used(
     for repair in repairs:
         if repair.replace and repair.replace in excerpt.text:
             others = [r for r in repairs if r is not repair]
-            if find_mismatch(excerpt, source_text, others) is not None:
+            if find_mismatch(excerpt.text, source_text, others, excerpt.insertions) is not None:
                 used.append(repair)
     return used

@@ -12,12 +12,13 @@ import re
 import types
 import typing
 from enum import Enum
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from handouts.errors import Problem, shorten
-from handouts.loader.yamlfile import Located
+from handouts.errors import Problem, ProblemsError, shorten
+from handouts.loader.yamlfile import Located, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,6 +30,16 @@ def validate(model: type[M], located: Located) -> tuple[M | None, list[Problem]]
     except ValidationError as error:
         problems = [_to_problem(model, located, item) for item in error.errors(include_url=False)]
         return None, sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def load_model(model: type[M], path: Path) -> tuple[M | None, Located | None, list[Problem]]:
+    """(model, located, problems) for one file; never raises for user errors."""
+    try:
+        located = load_yaml(path)
+    except ProblemsError as error:
+        return None, None, error.problems
+    value, problems = validate(model, located)
+    return value, located, problems
 
 
 def _to_problem(model: type[BaseModel], located: Located, item: Any) -> Problem:

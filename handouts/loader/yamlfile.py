@@ -52,14 +52,21 @@ class Located:
         value: Any = _UNSET,
         hint: str | None = None,
         severity: Severity = Severity.error,
+        text_line: int | None = None,
     ) -> Problem:
-        """A Problem located at the value (or key) at `where`, naming its field."""
+        """A Problem located at the value (or key) at `where`, naming its field.
+
+        `text_line` points inside a text value instead: 0 is the text's first line.
+        """
         mark = self.mark(where, key=key)
+        line = mark and mark.line
+        if mark and text_line is not None:
+            line = mark.line + self.block_offset(where) + text_line
         return Problem(
             self.path,
             message,
-            mark and mark.line,
-            mark and mark.column,
+            line,
+            mark and mark.column if line == (mark and mark.line) else None,
             format_field(where) or None,
             None if value is _UNSET else shorten(value),
             hint,

@@ -2,6 +2,8 @@
 
 from handouts.schema.lesson import (
     Activity,
+    AssumedFigure,
+    DerivedFigure,
     Excerpt,
     Lesson,
     Phase,
@@ -10,18 +12,23 @@ from handouts.schema.lesson import (
     TimelineEntry,
     VocabularyEntry,
 )
-from handouts.schema.module import Module, Paper
+from handouts.schema.module import GuidanceSection, Guide, Module, Paper, Reference
 from handouts.schema.source import Normalisation, Source, SourceKind, SourcePart
 
 __all__ = [
     "Activity",
+    "AssumedFigure",
+    "DerivedFigure",
     "Excerpt",
+    "GuidanceSection",
+    "Guide",
     "Lesson",
     "Module",
     "Normalisation",
     "Paper",
     "Phase",
     "Question",
+    "Reference",
     "Skill",
     "Source",
     "SourceKind",

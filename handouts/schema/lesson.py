@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from handouts.schema.base import Identifier, Line, Strict, Text
 
@@ -97,6 +98,30 @@ class Question(Strict):
     answer: Text = Field(description="Answer or exemplar, shown only in the teacher edition.")
 
 
+class DerivedFigure(Strict):
+    """A figure the lesson computes from sourced ones; the teacher edition prints the working."""
+
+    calculation: Line = Field(
+        description=(
+            "The working and its result, e.g. '387,000 / 767,000 = 50%'. Numbers, + - × / and"
+            " parentheses, then '=' (or '≈' when rounded) and the result. Every figure on the"
+            " left must come from a cited source or an earlier calculation."
+        )
+    )
+    note: Line | None = Field(None, description="What the result means, for the teacher.")
+
+
+class AssumedFigure(Strict):
+    """A figure the lesson assumes to make a calculation possible, with the reason."""
+
+    figure: Annotated[str, StringConstraints(pattern=r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+$")] = Field(
+        description="The assumed figure as printed, e.g. '200'."
+    )
+    reason: Line = Field(
+        description="Why it is assumed, e.g. \"'several hundred' read as at least two hundred\"."
+    )
+
+
 class Activity(Strict):
     """One step of the lesson plan, with its time."""
 
@@ -133,6 +158,14 @@ class Lesson(Strict):
         min_length=1, description="The excerpts students work from, in order."
     )
     questions: list[Question] = Field(min_length=1, description="Questions, in the order printed.")
+    derived: list[DerivedFigure] = Field(
+        default_factory=list,
+        description="Figures of three or more digits computed here rather than quoted.",
+    )
+    assumptions: list[AssumedFigure] = Field(
+        default_factory=list,
+        description="Figures the lesson assumes (and says so), so calculations can use them.",
+    )
     activities: list[Activity] = Field(
         default_factory=list, description="Pacing plan for the teacher."
     )

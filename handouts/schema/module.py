@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from handouts.schema.base import Identifier, Line, Strict, Text
+from handouts.schema.lesson import TimelineEntry
 
 
 class Paper(StrEnum):
@@ -14,6 +15,38 @@ class Paper(StrEnum):
 
     a4 = "a4"
     letter = "letter"
+
+
+class GuidanceSection(Strict):
+    """One section of the guide's advice on teaching atrocity."""
+
+    title: Line = Field(description="Section heading, e.g. 'Preparing students'.")
+    body: Text = Field(description="The advice, in Markdown (paragraphs and lists).")
+
+
+class Reference(Strict):
+    """A work cited by a corpus document, for the guide's bibliography."""
+
+    reference: Text = Field(
+        description="The bibliographic entry as the source gives it; titles in *italics*."
+    )
+    cited_in: Identifier = Field(description="Corpus id of the document that cites the work.")
+
+
+class Guide(Strict):
+    """The teacher guide's own pages; the lessons, glossary and sequence come from the lessons."""
+
+    overview: Text = Field(description="What the module teaches and how, for the teacher.")
+    objectives: list[Text] = Field(min_length=1, description="Module-level learning objectives.")
+    guidance: list[GuidanceSection] = Field(
+        min_length=1, description="Guidance for teaching atrocity: preparation, language, limits."
+    )
+    timeline: list[TimelineEntry] = Field(
+        min_length=1, description="The module timeline, in date order, each event with its source."
+    )
+    bibliography: list[Reference] = Field(
+        min_length=1, description="Works the corpus documents cite, for further reading."
+    )
 
 
 class Module(Strict):
@@ -30,3 +63,6 @@ class Module(Strict):
         description="Lesson file stems in teaching order; other lesson files are built after them.",
     )
     credits: Text | None = Field(None, description="Authors, licence and acknowledgements.")
+    guide: Guide | None = Field(
+        None, description="Pages of the teacher guide that belong to the module as a whole."
+    )

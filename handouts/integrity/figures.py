@@ -1,0 +1,187 @@
+"""Figures: every number of three or more digits is in a cited source, or derived openly.
+
+A figure the writer worked out (a sum, a share) is declared under `derived`
+with its calculation; the calculation is checked too, so a printed "50%"
+cannot drift from the figures it came from.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from handouts.schema import DerivedFigure
+
+NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?")
+"""A number as written in English prose: '767,000', '1937', '50.5'."""
+
+MIN_DIGITS = 3
+"""Numbers with fewer digits in their whole part ('20 minutes', '5 points') are not checked."""
+
+NOT_PROSE = {
+    "id",
+    "source",
+    "sources",
+    "part",
+    "cited_in",
+    "text",
+    "original",
+    "derived",
+    "assumptions",
+}
+"""Keys whose values are ids, quotations and references (checked word for word elsewhere)
+or declarations (checked here)."""
+
+_RESULT = re.compile(r"^(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<percent>%?)$")
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+_SYMBOLS = str.maketrans({"×": "*", "÷": "/", "−": "-", "–": "-"})
+CALCULATION_HINT = (
+    "write numbers, + - × / and parentheses, then '=' (or '≈' when rounded) and the"
+    " result, e.g. '387,000 / 767,000 = 50%'"
+)
+
+
+def figure_key(number: str) -> str:
+    """The comparable form of a written number: '76,000' and '76000' are one figure."""
+    return number.replace(",", "")
+
+
+def is_figure(number: str) -> bool:
+    return len(figure_key(number).split(".")[0]) >= MIN_DIGITS
+
+
+def figures_in(text: str) -> set[str]:
+    """Every number in a text, in comparable form (sources are searched for all of them)."""
+    return {figure_key(match.group()) for match in NUMBER.finditer(text)}
+
+
+@dataclass(frozen=True)
+class Unsourced:
+    """A figure in prose that no cited source holds."""
+
+    where: tuple
+    figure: str
+    text_line: int
+
+
+def prose_strings(data: object, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) for every prose string in YAML data, skipping ids and quotations."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_PROSE:
+                yield from prose_strings(value, (*where, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from prose_strings(value, (*where, index))
+    elif isinstance(data, str):
+        yield where, data
+
+
+def find_unsourced(data: object, allowed: set[str]) -> list[Unsourced]:
+    """Figures in the prose of `data` that are not in `allowed`."""
+    found = []
+    for where, text in prose_strings(data):
+        for match in NUMBER.finditer(text):
+            number = match.group()
+            if is_figure(number) and figure_key(number) not in allowed:
+                found.append(Unsourced(where, number, text.count("\n", 0, match.start())))
+    return found
+
+
+class CalculationError(ValueError):
+    """A calculation that cannot be read, or does not hold."""
+
+
+@dataclass(frozen=True)
+class Calculation:
+    operands: list[str]
+    result: str
+    """The figure the calculation declares, in comparable form."""
+
+
+def _evaluate(node: ast.AST) -> float:
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        divisor = _evaluate(node.right)
+        if divisor == 0:
+            raise CalculationError("it divides by zero")
+        return _evaluate(node.left) / divisor
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    raise CalculationError(f"cannot read it: {CALCULATION_HINT}")
+
+
+def _tolerance(result: str, rounded: bool) -> float:
+    """Half a unit of the last digit written; '≈' allows rounding to the last non-zero digit."""
+    whole, _, decimals = result.partition(".")
+    if decimals:
+        return 0.5 * 10 ** -len(decimals)
+    zeros = len(whole) - len(whole.rstrip("0")) if rounded else 0
+    return 0.5 * 10 ** min(zeros, len(whole) - 1)
+
+
+def check_calculation(calculation: str) -> Calculation:
+    """The operands and result of a calculation; CalculationError if it does not hold."""
+    left, sign, right = calculation.rpartition("≈")
+    if not sign:
+        left, sign, right = calculation.rpartition("=")
+    result = _RESULT.match(right.strip())
+    if not sign or result is None:
+        raise CalculationError(f"cannot read it: {CALCULATION_HINT}")
+    operands = [m.group() for m in NUMBER.finditer(left)]
+    expression = NUMBER.sub(lambda m: figure_key(m.group()), left.translate(_SYMBOLS))
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        raise CalculationError(f"cannot read it: {CALCULATION_HINT}") from None
+    value = _evaluate(tree)
+    written = figure_key(result.group("number"))
+    if result.group("percent"):
+        value *= 100
+    if abs(value - float(written)) > _tolerance(written, rounded=sign == "≈"):
+        shown = f"{value:,.2f}".rstrip("0").rstrip(".") + result.group("percent")
+        raise CalculationError(
+            f"it does not hold: the left side comes to {shown}, not {right.strip()}"
+        )
+    return Calculation(operands, written)
+
+
+@dataclass(frozen=True)
+class DerivedProblem:
+    index: int
+    message: str
+
+
+def check_derived(
+    derived: Iterable[DerivedFigure], sourced: set[str]
+) -> tuple[set[str], list[DerivedProblem]]:
+    """The figures the calculations declare, and what is wrong with any of them.
+
+    Operands must be sourced or declared by an earlier calculation.
+    """
+    declared: set[str] = set()
+    problems = []
+    for index, item in enumerate(derived):
+        try:
+            calculation = check_calculation(item.calculation)
+        except CalculationError as error:
+            problems.append(DerivedProblem(index, f"calculation: {error}"))
+            continue
+        for operand in calculation.operands:
+            key = figure_key(operand)
+            if is_figure(operand) and key not in sourced and key not in declared:
+                problems.append(
+                    DerivedProblem(
+                        index, f"the calculation uses {operand}, which no cited source holds"
+                    )
+                )
+        declared.add(calculation.result)
+    return declared, problems

@@ -1,0 +1,238 @@
+"""Checks that need more than one field: references, fidelity, figures, coverage.
+
+Each returns Problems located in the lesson (or module) file; none raises.
+"""
+
+from __future__ import annotations
+
+from handouts.errors import Problem, Severity
+from handouts.integrity.fidelity import find_mismatch
+from handouts.integrity.figures import (
+    check_derived,
+    figure_key,
+    find_unsourced,
+)
+from handouts.loader.corpus import CorpusDocument
+from handouts.loader.validate import did_you_mean
+from handouts.loader.yamlfile import Located
+from handouts.schema import Guide, Lesson
+
+
+def check_references(
+    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+) -> list[Problem]:
+    """Cross-references inside a lesson and into the corpus, and excerpt fidelity."""
+    problems: list[Problem] = []
+
+    def add(where: tuple, message: str, **options) -> None:
+        problems.append(located.problem(where, message, **options))
+
+    for name, items, key in (
+        ("sources", lesson.sources, "id"),
+        ("questions", lesson.questions, "id"),
+        ("vocabulary", lesson.vocabulary, "term"),
+    ):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            value = getattr(item, key)
+            if value in seen:
+                add(
+                    (name, index, key),
+                    f"duplicate {key} '{value}' (also {name}[{seen[value]}])",
+                    value=value,
+                    hint="every entry needs its own id",
+                )
+            seen.setdefault(value, index)
+
+    excerpt_ids = {excerpt.id for excerpt in lesson.sources}
+    for index, excerpt in enumerate(lesson.sources):
+        doc = corpus.get(excerpt.source)
+        if doc is None:
+            add(
+                ("sources", index, "source"),
+                f"unknown corpus document '{excerpt.source}'",
+                value=excerpt.source,
+                hint=did_you_mean(excerpt.source, sorted(corpus))
+                or "the id of a record in lessons/sources/",
+            )
+            continue
+        parts = {part.id for part in doc.record.parts}
+        if excerpt.part is not None and excerpt.part not in parts:
+            add(
+                ("sources", index, "part"),
+                f"'{excerpt.source}' has no part '{excerpt.part}'",
+                value=excerpt.part,
+                hint=did_you_mean(excerpt.part, sorted(parts))
+                or f"parts: {', '.join(sorted(parts)) or 'none'}",
+            )
+        problems += _check_fidelity(excerpt, index, doc, located)
+
+    for index, entry in enumerate(lesson.timeline):
+        if entry.source not in corpus:
+            add(
+                ("timeline", index, "source"),
+                f"unknown corpus document '{entry.source}'",
+                value=entry.source,
+                hint=did_you_mean(entry.source, sorted(corpus)),
+            )
+
+    cited: set[str] = set()
+    for index, question in enumerate(lesson.questions):
+        for j, ref in enumerate(question.sources):
+            cited.add(ref)
+            if ref not in excerpt_ids:
+                add(
+                    ("questions", index, "sources", j),
+                    f"unknown excerpt '{ref}'",
+                    value=ref,
+                    hint=did_you_mean(ref, sorted(excerpt_ids))
+                    or f"excerpt ids in this lesson: {', '.join(sorted(excerpt_ids))}",
+                )
+        if not question.sources:
+            add(
+                ("questions", index),
+                f"question '{question.id}' cites no source",
+                hint="list the excerpt ids it is about under 'sources'",
+            )
+    for index, excerpt in enumerate(lesson.sources):
+        if excerpt.id not in cited:
+            add(
+                ("sources", index, "id"),
+                f"no question uses excerpt '{excerpt.id}'",
+                value=excerpt.id,
+                hint="cite it in some question's 'sources', or remove it",
+            )
+
+    planned = sum(activity.minutes for activity in lesson.activities)
+    if lesson.activities and planned != lesson.duration:
+        add(
+            ("activities",),
+            f"the activities add up to {planned} minutes, the lesson to {lesson.duration}",
+            hint="adjust the minutes or the duration",
+            severity=Severity.warning,
+        )
+    return problems
+
+
+def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) -> list[Problem]:
+    if excerpt.adapted:
+        if excerpt.original is None:
+            return [
+                located.problem(
+                    ("sources", index, "original"),  # absent: located at the excerpt
+                    "an adapted excerpt must give the original passage",
+                    hint="add 'original:' with the passage word for word",
+                )
+            ]
+        text, key = excerpt.original, "original"
+    else:
+        text, key = excerpt.text, "text"
+    mismatch = find_mismatch(text, doc.text, doc.record.normalisations, excerpt.insertions)
+    if mismatch is None:
+        return []
+    return [
+        located.problem(
+            ("sources", index, key),
+            f"excerpt does not match {doc.record.id}: {mismatch.message}",
+            hint="quote the source word for word; mark cuts with '...'; or set"
+            " 'adapted: true' and give the 'original'",
+            text_line=mismatch.line_offset,
+        )
+    ]
+
+
+def cited_sources(lesson: Lesson) -> list[str]:
+    """Corpus ids the lesson draws on: its excerpts and its timeline."""
+    ids = [excerpt.source for excerpt in lesson.sources]
+    ids += [entry.source for entry in lesson.timeline]
+    return list(dict.fromkeys(ids))
+
+
+def check_figures(
+    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+) -> list[Problem]:
+    """Every figure of three or more digits is in a cited source or declared as derived."""
+    cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
+    sourced = set().union(*(doc.figures for doc in cited))
+    sourced |= {figure_key(item.figure) for item in lesson.assumptions}
+    declared, wrong = check_derived(lesson.derived, sourced)
+    problems = [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
+    names = ", ".join(doc.record.id for doc in cited) or "none"
+    reported: set[str] = set()
+    for item in find_unsourced(located.data, sourced | declared):
+        if figure_key(item.figure) in reported:
+            continue  # one report per figure: a declaration fixes every use
+        reported.add(figure_key(item.figure))
+        elsewhere = [i for i, doc in corpus.items() if figure_key(item.figure) in doc.figures]
+        hint = (
+            f"it is in {', '.join(elsewhere)}: cite that document, or"
+            if elsewhere
+            else "check it against the sources, or"
+        ) + " declare it under 'derived' with its calculation, e.g. '387,000 / 767,000 = 50%'"
+        problems.append(
+            located.problem(
+                item.where,
+                f"the figure {item.figure} is in no source this lesson cites ({names})",
+                hint=hint,
+                text_line=item.text_line,
+            )
+        )
+    return problems
+
+
+def check_coverage(lessons: list[Lesson], corpus: dict[str, CorpusDocument]) -> list[Problem]:
+    """Every corpus document is quoted or cited by at least one lesson."""
+    used = {source for lesson in lessons for source in cited_sources(lesson)}
+    return [
+        doc.located.problem(
+            ("id",),
+            f"no lesson uses '{doc.record.id}'",
+            hint="quote it in an excerpt or cite it in a timeline, or remove it from the corpus",
+        )
+        for doc in corpus.values()
+        if doc.record.id not in used
+    ]
+
+
+def check_guide(guide: Guide, located: Located, corpus: dict[str, CorpusDocument]) -> list[Problem]:
+    """The guide's timeline and bibliography point into the corpus, faithfully; its figures too."""
+    problems: list[Problem] = []
+    root = ("guide",)
+    for key, items, field in (
+        ("timeline", guide.timeline, "source"),
+        ("bibliography", guide.bibliography, "cited_in"),
+    ):
+        for index, item in enumerate(items):
+            ref = getattr(item, field)
+            if ref not in corpus:
+                problems.append(
+                    located.problem(
+                        (*root, key, index, field),
+                        f"unknown corpus document '{ref}'",
+                        value=ref,
+                        hint=did_you_mean(ref, sorted(corpus)),
+                    )
+                )
+    for index, item in enumerate(guide.bibliography):
+        doc = corpus.get(item.cited_in)
+        mismatch = doc and find_mismatch(item.reference, doc.text, doc.record.normalisations)
+        if mismatch:
+            problems.append(
+                located.problem(
+                    (*root, "bibliography", index, "reference"),
+                    f"reference does not match {doc.record.id}: {mismatch.message}",
+                    hint="copy the entry as the source prints it",
+                    text_line=mismatch.line_offset,
+                )
+            )
+    sourced = set().union(*(doc.figures for doc in corpus.values()))
+    for item in find_unsourced(located.data.get("guide"), sourced):
+        problems.append(
+            located.problem(
+                (*root, *item.where),
+                f"the figure {item.figure} is in no document of the corpus",
+                hint="check it against the sources; the guide states only what they hold",
+                text_line=item.text_line,
+            )
+        )
+    return problems

@@ -1,0 +1,81 @@
+"""The source corpus: every record in lessons/sources/ with its text, checked for fixity."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from handouts.errors import Problem
+from handouts.integrity.figures import figures_in
+from handouts.loader.validate import load_model
+from handouts.loader.yamlfile import Located
+from handouts.schema import Source
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    """A corpus record with its full text."""
+
+    record: Source
+    text: str
+    path: Path
+    located: Located
+    """Where each field of the record was written, for located problems."""
+
+    @cached_property
+    def figures(self) -> set[str]:
+        """Every number in the text, in comparable form."""
+        return figures_in(self.text)
+
+
+def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Problem]]:
+    """Every record in lessons/sources/ with its text, checked for fixity."""
+    corpus: dict[str, CorpusDocument] = {}
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.yaml")):
+        record, located, found = load_model(Source, path)
+        problems += found
+        if record is None:
+            continue
+        text_path = path.with_suffix(".txt")
+        if record.id != path.stem:
+            problems.append(
+                located.problem(
+                    ("id",),
+                    f"id '{record.id}' differs from the file name",
+                    hint=f"name the file '{record.id}.yaml'",
+                )
+            )
+        try:
+            raw = text_path.read_bytes()
+        except OSError:
+            problems.append(
+                Problem(
+                    path,
+                    f"the text file {text_path.name} is missing",
+                    hint="keep the full text beside the record",
+                )
+            )
+            continue
+        if hashlib.sha256(raw).hexdigest() != record.sha256:
+            problems.append(
+                located.problem(
+                    ("sha256",),
+                    f"{text_path.name} has changed since it was received (SHA-256 differs)",
+                    hint="restore the text exactly as received; never correct a source in place",
+                )
+            )
+        text = raw.decode("utf-8")
+        for index, repair in enumerate(record.normalisations):
+            if repair.find not in text:
+                problems.append(
+                    located.problem(
+                        ("normalisations", index, "find"),
+                        "this text does not occur in the source",
+                        value=repair.find,
+                    )
+                )
+        corpus[record.id] = CorpusDocument(record, text, path, located)
+    return corpus, problems
