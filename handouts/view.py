@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from handouts.chart import chart_svg
 from handouts.integrity.fidelity import repairs_used
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.renderer.glyphs import number_svg, width_em
-from handouts.schema import Excerpt, Lesson, Module, Phase
+from handouts.schema import Chart, Excerpt, Lesson, Module, Phase
 
 EXCERPT_MEASURE_EM = 34.0
 """Width of an excerpt line in ems of the body font (about 75 characters).
@@ -91,6 +92,25 @@ class TimelineView:
 
 
 @dataclass(frozen=True)
+class ChartView:
+    number: int
+    id: str
+    title: Markup
+    svg: Markup
+    sources: Markup
+    note: Markup | None
+    teacher_only: bool
+
+
+@dataclass(frozen=True)
+class FigureNote:
+    """A derived or assumed figure, with its working, for the teacher edition."""
+
+    working: str
+    note: Markup | None
+
+
+@dataclass(frozen=True)
 class LessonView:
     module_title: str
     module_id: str
@@ -109,7 +129,9 @@ class LessonView:
     vocabulary: list[tuple[Markup, Markup]]
     timeline: list[TimelineView]
     excerpts: list[ExcerptView]
+    charts: list[ChartView]
     questions: list[QuestionView]
+    figures: list[FigureNote]
     activities: list[ActivityView]
     teacher_notes: Markup | None
     total_points: int
@@ -188,6 +210,49 @@ def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptV
     )
 
 
+def _chart_sources(chart: Chart, corpus: dict[str, CorpusDocument]) -> Markup:
+    """'Figures: <citation> (section A, section C).' for every document the values cite."""
+    places: dict[str, list[str]] = {}
+    for bar in chart.bars:
+        for value in bar.values:
+            found = places.setdefault(value.source, [])
+            if value.locator and value.locator not in found:
+                found.append(value.locator)
+    return Markup(" ").join(
+        render_inline(
+            f"{corpus[source].record.citation.strip().rstrip('.')}"
+            + (f", {', '.join(sorted(locators))}." if locators else ".")
+        )
+        for source, locators in places.items()
+    )
+
+
+def build_charts(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> list[ChartView]:
+    return [
+        ChartView(
+            number=n,
+            id=chart.id,
+            title=render_inline(chart.title),
+            svg=chart_svg(chart),
+            sources=_chart_sources(chart, corpus),
+            note=render_block(chart.note) if chart.note else None,
+            teacher_only=chart.teacher_only,
+        )
+        for n, chart in enumerate(lesson.charts, start=1)
+    ]
+
+
+def _figures(lesson: Lesson) -> list[FigureNote]:
+    notes = [
+        FigureNote(d.calculation, render_inline(d.note) if d.note else None)
+        for d in lesson.derived
+    ]
+    notes += [
+        FigureNote(f"{a.figure} (assumed)", render_inline(a.reason)) for a in lesson.assumptions
+    ]
+    return notes
+
+
 def _activities(lesson: Lesson) -> list[ActivityView]:
     views, start = [], 0
     for activity in lesson.activities:
@@ -251,7 +316,9 @@ def build_view(
             for t in lesson.timeline
         ],
         excerpts=excerpts,
+        charts=build_charts(lesson, corpus),
         questions=questions,
+        figures=_figures(lesson),
         activities=_activities(lesson),
         teacher_notes=render_block(lesson.teacher_notes) if lesson.teacher_notes else None,
         total_points=sum(q.points or 0 for q in lesson.questions),

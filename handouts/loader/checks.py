@@ -11,6 +11,7 @@ from handouts.integrity.figures import (
     check_derived,
     figure_key,
     find_unsourced,
+    is_figure,
 )
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
@@ -142,9 +143,10 @@ def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) 
 
 
 def cited_sources(lesson: Lesson) -> list[str]:
-    """Corpus ids the lesson draws on: its excerpts and its timeline."""
+    """Corpus ids the lesson draws on: its excerpts, timeline and charts."""
     ids = [excerpt.source for excerpt in lesson.sources]
     ids += [entry.source for entry in lesson.timeline]
+    ids += [value.source for chart in lesson.charts for bar in chart.bars for value in bar.values]
     return list(dict.fromkeys(ids))
 
 
@@ -235,4 +237,43 @@ def check_guide(guide: Guide, located: Located, corpus: dict[str, CorpusDocument
                 text_line=item.text_line,
             )
         )
+    return problems
+
+
+def check_charts(
+    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+) -> list[Problem]:
+    """Each bar has a value per series, and each value is in the document it names."""
+    problems: list[Problem] = []
+    for c, chart in enumerate(lesson.charts):
+        for b, bar in enumerate(chart.bars):
+            if len(bar.values) != len(chart.series):
+                problems.append(
+                    located.problem(
+                        ("charts", c, "bars", b, "values"),
+                        f"{len(bar.values)} values for {len(chart.series)} series",
+                        hint="give one value per series, in the order of 'series'",
+                    )
+                )
+            for v, item in enumerate(bar.values):
+                where = ("charts", c, "bars", b, "values", v)
+                doc = corpus.get(item.source)
+                if doc is None:
+                    problems.append(
+                        located.problem(
+                            (*where, "source"),
+                            f"unknown corpus document '{item.source}'",
+                            value=item.source,
+                            hint=did_you_mean(item.source, sorted(corpus)),
+                        )
+                    )
+                elif is_figure(str(item.value)) and str(item.value) not in doc.figures:
+                    problems.append(
+                        located.problem(
+                            (*where, "value"),
+                            f"{item.value:,} is not a figure in {item.source}",
+                            hint="chart only figures the named source gives; derived values"
+                            " belong in the text, with their calculation",
+                        )
+                    )
     return problems

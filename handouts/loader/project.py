@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.errors import Problem, Severity
-from handouts.loader.checks import check_coverage, check_figures, check_guide, check_references
+from handouts.loader.checks import (
+    check_charts,
+    check_coverage,
+    check_figures,
+    check_guide,
+    check_references,
+)
 from handouts.loader.corpus import CorpusDocument, load_corpus
 from handouts.loader.validate import did_you_mean, load_model
 from handouts.loader.yamlfile import Located
@@ -89,6 +95,7 @@ def load_lesson(
     if lesson is not None:
         problems += check_references(lesson, located, corpus)
         problems += check_figures(lesson, located, corpus)
+        problems += check_charts(lesson, located, corpus)
     return lesson, located, problems
 
 

@@ -1,5 +1,6 @@
 """Pydantic models of the lesson format: the single definition of what a valid file is."""
 
+from handouts.schema.chart import Chart, ChartBar, ChartValue
 from handouts.schema.lesson import (
     Activity,
     AssumedFigure,
@@ -18,6 +19,9 @@ from handouts.schema.source import Normalisation, Source, SourceKind, SourcePart
 __all__ = [
     "Activity",
     "AssumedFigure",
+    "Chart",
+    "ChartBar",
+    "ChartValue",
     "DerivedFigure",
     "Excerpt",
     "GuidanceSection",

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from handouts.schema.base import Identifier, Line, Strict, Text
+from handouts.schema.chart import Chart
 
 
 class Skill(StrEnum):
@@ -156,6 +157,9 @@ class Lesson(Strict):
     )
     sources: list[Excerpt] = Field(
         min_length=1, description="The excerpts students work from, in order."
+    )
+    charts: list[Chart] = Field(
+        default_factory=list, description="Bar charts drawn from sourced figures."
     )
     questions: list[Question] = Field(min_length=1, description="Questions, in the order printed.")
     derived: list[DerivedFigure] = Field(
