@@ -10,20 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.editions import Edition
+from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
-from handouts.loader.project import LessonFile, Project
-from handouts.output import output_path, write_atomically
-from handouts.renderer.html import TEMPLATES_DIR, render_html
+from handouts.guide import build_guide_view
+from handouts.loader.project import MODULE_FILE, LessonFile, Project
+from handouts.output import guide_path, output_path, write_atomically
+from handouts.renderer.html import TEMPLATES_DIR, render_guide_html, render_html
 from handouts.schema import Paper
-from handouts.view import build_view
+from handouts.view import LessonView, build_view
 
 
 @dataclass(frozen=True)
 class Output:
-    """One PDF written."""
+    """One PDF written: an edition of a lesson, or the module's guide (lesson None)."""
 
-    lesson: LessonFile
+    lesson: LessonFile | None
     edition: Edition
     path: Path
     pages: int
@@ -60,11 +61,16 @@ def build_lessons(
     build_dir: Path,
     templates_dir: Path = TEMPLATES_DIR,
     on_output=None,
+    guide: bool = False,
 ) -> BuildReport:
-    """Render every valid lesson of `project` in each edition into `build_dir`."""
+    """Render every valid lesson of `project` in each edition into `build_dir`.
+
+    With `guide`, and when every lesson built, also the module's teacher guide.
+    """
     from handouts.renderer.pdf import render_pdf
 
     report = BuildReport(failed=list(project.failed))
+    views: dict[Path, LessonView] = {}
     module = project.module
     if module is None:
         return report
@@ -76,6 +82,7 @@ def build_lessons(
             report.failed.append(lesson_file.path)
             continue
         view = build_view(module, lesson_file, project.corpus)
+        views[lesson_file.path] = view
         try:
             for edition in editions:
                 html = render_html(view, edition, chosen, templates_dir)
@@ -89,4 +96,35 @@ def build_lessons(
         except ProblemsError as error:
             report.problems += error.problems
             report.failed.append(lesson_file.path)
+    if guide and module.guide is not None and not report.failed:
+        try:
+            output = build_guide(
+                project, [views[f.path] for f in project.lessons], chosen, build_dir, templates_dir
+            )
+        except ProblemsError as error:
+            report.problems += error.problems
+            report.failed.append(project.lessons_dir / MODULE_FILE)
+        else:
+            report.outputs.append(output)
+            if on_output:
+                on_output(output)
     return report
+
+
+def build_guide(
+    project: Project, views: list[LessonView], paper: Paper, build_dir: Path, templates_dir: Path
+) -> Output:
+    """build/<module>-teacher-guide.pdf: the module's pages and every teacher edition."""
+    from handouts.renderer.pdf import render_pdf
+
+    module = project.module
+    assert module is not None and module.guide is not None
+    view = build_guide_view(
+        module, module.guide, [f.lesson for f in project.lessons], views, project.corpus
+    )
+    html = render_guide_html(view, paper, templates_dir)
+    module_path = project.lessons_dir / MODULE_FILE
+    rendered = render_pdf(html, module_path, templates_dir)
+    path = guide_path(build_dir, module.id, paper, module.paper)
+    write_atomically(path, rendered.pdf)
+    return Output(None, TEACHER, path, rendered.pages)

@@ -13,8 +13,17 @@ from handouts.schema import Paper
 
 def output_path(build_dir: Path, stem: str, edition: Edition, paper: Paper, default: Paper) -> Path:
     """build/<stem>/<stem>-<edition>[-<paper>].pdf: names that make sense once downloaded."""
-    suffix = "" if paper == default else f"-{paper.value}"
-    return build_dir / stem / f"{stem}-{edition.name}{suffix}.pdf"
+    return build_dir / stem / f"{stem}-{edition.name}{_paper_suffix(paper, default)}.pdf"
+
+
+def guide_path(build_dir: Path, module_id: str, paper: Paper, default: Paper) -> Path:
+    """build/<module>-teacher-guide[-<paper>].pdf."""
+    return build_dir / f"{module_id}-teacher-guide{_paper_suffix(paper, default)}.pdf"
+
+
+def _paper_suffix(paper: Paper, default: Paper) -> str:
+    """Sizes other than the module's default get a suffix, so both sets can live side by side."""
+    return "" if paper == default else f"-{paper.value}"
 
 
 def _umask() -> int:

@@ -244,8 +244,7 @@ def build_charts(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> list[Char
 
 def _figures(lesson: Lesson) -> list[FigureNote]:
     notes = [
-        FigureNote(d.calculation, render_inline(d.note) if d.note else None)
-        for d in lesson.derived
+        FigureNote(d.calculation, render_inline(d.note) if d.note else None) for d in lesson.derived
     ]
     notes += [
         FigureNote(f"{a.figure} (assumed)", render_inline(a.reason)) for a in lesson.assumptions

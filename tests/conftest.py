@@ -93,6 +93,7 @@ def project() -> Project:
 class Built:
     project: Project
     outputs: dict[tuple[str, str], Path]
+    guide: Path
 
     def pdf(self, lesson: LessonFile, edition: str) -> PdfText:
         return read_pdf(self.outputs[(lesson.stem, edition)])
@@ -103,9 +104,11 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Every lesson of the real module, every edition, rendered once."""
     assert not project.errors, [p.format() for p in project.errors]
     out = tmp_path_factory.mktemp("build")
-    report = build_lessons(project, EDITIONS.values(), None, out)
+    report = build_lessons(project, EDITIONS.values(), None, out, guide=True)
     assert not report.problems and not report.failed
-    return Built(project, {(o.lesson.stem, o.edition.name): o.path for o in report.outputs})
+    [guide] = [o.path for o in report.outputs if o.lesson is None]
+    lessons = {(o.lesson.stem, o.edition.name): o.path for o in report.outputs if o.lesson}
+    return Built(project, lessons, guide)
 
 
 @pytest.fixture

@@ -277,12 +277,12 @@ def test_template_syntax_error_names_the_template_and_line(scratch: Path) -> Non
 
 def test_undefined_name_in_template_names_the_line(scratch: Path) -> None:
     folder = _user_templates(scratch)
-    entry = folder / "lesson.html.j2"
-    text = entry.read_text(encoding="utf-8").replace("{{ lesson.context }}", "{{ lesson.contxt }}")
-    entry.write_text(text, encoding="utf-8")
+    body = folder / "lesson-body.html.j2"
+    text = body.read_text(encoding="utf-8").replace("{{ lesson.context }}", "{{ lesson.contxt }}")
+    body.write_text(text, encoding="utf-8")
     output = build_with(folder)
     line = line_of(text, "lesson.contxt")
-    assert f"my-templates/lesson.html.j2:{line}" in output
+    assert f"my-templates/lesson-body.html.j2:{line}" in output
     assert "contxt" in output
 
 

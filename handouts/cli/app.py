@@ -11,10 +11,10 @@ import click
 from handouts.cli.report import print_problems, summarise
 from handouts.editions import EDITIONS, select_editions
 from handouts.errors import Problem, display_path
-from handouts.loader.project import Project, gather, lesson_paths
+from handouts.loader.project import LessonFile, Project, gather, lesson_paths
 from handouts.loader.validate import did_you_mean
 from handouts.renderer.html import TEMPLATES_DIR
-from handouts.schema import Paper
+from handouts.schema import Paper, Skill
 
 
 def resolve_lessons(root: Path, names: tuple[str, ...]) -> tuple[list[Path] | None, list[Problem]]:
@@ -100,7 +100,9 @@ def build(
     """Validate, then render LESSONS (file paths or stems; none means all) to build/.
 
     Writes build/<lesson>/<lesson>-<edition>.pdf. Every valid lesson is built;
-    invalid ones are reported at the end and the exit code is 1.
+    invalid ones are reported at the end and the exit code is 1. Building the
+    whole module (no LESSONS) with the teacher edition also writes the teacher
+    guide, build/<module>-teacher-guide.pdf, when every lesson is valid.
     """
     from handouts.build import build_lessons
 
@@ -122,9 +124,10 @@ def build(
         root / "build",
         templates_dir=(templates or TEMPLATES_DIR).resolve(),
         on_output=announce,
+        guide=not lessons and edition in ("all", "teacher"),
     )
     print_problems(report.problems)
-    built = len({o.lesson.path for o in report.outputs})
+    built = len({o.lesson.path for o in report.outputs if o.lesson})
     click.echo(
         f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
         f"from {built} lesson{'s' * (built != 1)}."
@@ -142,12 +145,20 @@ def _corpus_broken(project: Project) -> bool:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Also print a table of every valid lesson: excerpts, questions per skill, points, "
+    "words, and the Flesch-Kincaid grade of the student-facing prose against its grade band.",
+)
 @click.pass_obj
-def check(obj: dict, paths: tuple[str, ...]) -> None:
+def check(obj: dict, paths: tuple[str, ...], report: bool) -> None:
     """Validate lesson files (PATHS, or all) without rendering. Exit 1 on any error.
 
     Checks the YAML, every field against the lesson format, references to
     sources and excerpts, and that every excerpt matches its source word for word.
+    With --report, then prints counts and reading level per valid lesson
+    (see handouts/stats.py); the report never changes the exit code.
     """
     project = load(obj["root"], paths)
     print_problems(project.problems)
@@ -157,8 +168,72 @@ def check(obj: dict, paths: tuple[str, ...]) -> None:
         f"sources: {summarise(project.problems)}.",
         err=bool(project.errors),
     )
+    if report and project.lessons:
+        _print_report(project.lessons)
     if project.errors:
         raise SystemExit(1)
+
+
+SKILL_HEADINGS = {
+    Skill.sourcing: "Src",
+    Skill.contextualization: "Ctx",
+    Skill.close_reading: "Read",
+    Skill.corroboration: "Corr",
+    Skill.quantitative_reasoning: "Quant",
+}
+
+
+def _print_report(lessons: list[LessonFile]) -> None:
+    """The `check --report` table: one row per lesson, then the totals."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from handouts.stats import LessonStats, lesson_stats, reading_grade, student_prose, verdict
+
+    stats = [lesson_stats(item.lesson) for item in lessons]
+    # Numbers never wrap; in a narrow terminal the lesson name and the verdict fold instead.
+    table = Table(
+        title="Lesson report",
+        caption="Qs: questions, pts: points. FK: Flesch-Kincaid grade of the prose students\n"
+        "read (not the excerpts); within band allows one grade either side.",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("lesson", overflow="fold")
+    numbers = ["excerpts", *SKILL_HEADINGS.values(), "Qs", "pts"]
+    numbers += ["words\nprose", "words\nquoted", "FK"]
+    for heading in numbers:
+        table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("band")
+
+    def cells(rows: list[LessonStats]) -> list[str]:
+        return [
+            str(sum(s.excerpts for s in rows)),
+            *(str(sum(s.questions_per_skill[skill] for s in rows)) for skill in SKILL_HEADINGS),
+            str(sum(s.questions for s in rows)),
+            str(sum(s.points for s in rows)),
+            str(sum(s.prose_words for s in rows)),
+            str(sum(s.excerpt_words for s in rows)),
+        ]
+
+    for item, row in zip(lessons, stats, strict=True):
+        table.add_row(item.stem, *cells([row]), f"{row.fk_grade:.1f}", row.verdict)
+    # The module's grade is that of all its prose read together, not a mean of the rows.
+    grade = reading_grade(text for item in lessons for text in student_prose(item.lesson))
+    bands = {row.band for row in stats}
+    table.add_section()
+    table.add_row(
+        "total",
+        *cells(stats),
+        f"{grade:.1f}",
+        verdict(grade, bands.pop()) if len(bands) == 1 else "",
+        style="bold",
+    )
+    console = Console()
+    if not console.is_terminal:  # piped or captured: no screen to fit, keep each row on a line
+        console.width = 200
+    console.print(table)
 
 
 @cli.command(name="list")

@@ -36,6 +36,9 @@ class Reference(Strict):
 class Guide(Strict):
     """The teacher guide's own pages; the lessons, glossary and sequence come from the lessons."""
 
+    content_note: Text = Field(
+        description="What is distressing in the module as a whole, printed on the cover."
+    )
     overview: Text = Field(description="What the module teaches and how, for the teacher.")
     objectives: list[Text] = Field(min_length=1, description="Module-level learning objectives.")
     guidance: list[GuidanceSection] = Field(

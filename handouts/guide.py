@@ -1,0 +1,124 @@
+"""The teacher guide's view: the module's own pages plus every lesson's view.
+
+The glossary is gathered from the lessons (one entry per term, with the
+lessons that use it); the overview, guidance, timeline and bibliography are
+the module's own (lessons/module.yaml, `guide:`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from handouts.loader.corpus import CorpusDocument
+from handouts.markdown import render_block, render_inline
+from handouts.schema import Guide, Lesson, Module
+from handouts.view import LessonView, TimelineView
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: Markup
+    definition: Markup
+    lessons: str
+    """Numbers of the lessons that gloss the term, e.g. '1, 3'."""
+
+
+@dataclass(frozen=True)
+class SequenceRow:
+    number: int
+    anchor: str
+    title: Markup
+    central_question: Markup
+    minutes: int
+
+
+@dataclass(frozen=True)
+class GuideView:
+    module_id: str
+    module_title: str
+    subtitle: str | None
+    audience: str
+    language: str
+    credits: Markup | None
+    content_note: Markup
+    overview: Markup
+    objectives: list[Markup]
+    guidance: list[tuple[str, Markup]]
+    sequence: list[SequenceRow]
+    total_minutes: int
+    lessons: list[LessonView]
+    glossary: list[GlossaryEntry]
+    timeline: list[TimelineView]
+    bibliography: list[tuple[str, list[Markup]]]
+    """Works cited, grouped under the title of the corpus document that cites them."""
+
+
+def term_key(term: str) -> str:
+    """How a term sorts and matches: without quotation marks, emphasis or case."""
+    return re.sub(r"[\"'“”‘’*]", "", term).strip().casefold()
+
+
+def gather_glossary(lessons: list[Lesson]) -> list[GlossaryEntry]:
+    """One entry per term across the module, first definition kept, sorted by term."""
+    first: dict[str, tuple[str, str]] = {}
+    used: dict[str, list[int]] = {}
+    for number, lesson in enumerate(lessons, start=1):
+        for entry in lesson.vocabulary:
+            key = term_key(entry.term)
+            first.setdefault(key, (entry.term, entry.definition))
+            if number not in used.setdefault(key, []):
+                used[key].append(number)
+    return [
+        GlossaryEntry(
+            render_inline(first[key][0]),
+            render_inline(first[key][1]),
+            ", ".join(map(str, used[key])),
+        )
+        for key in sorted(first)
+    ]
+
+
+def build_guide_view(
+    module: Module,
+    guide: Guide,
+    lessons: list[Lesson],
+    views: list[LessonView],
+    corpus: dict[str, CorpusDocument],
+) -> GuideView:
+    """Everything the guide template prints."""
+    return GuideView(
+        module_id=module.id,
+        module_title=module.title,
+        subtitle=module.subtitle,
+        audience=module.audience,
+        language=module.language,
+        credits=render_block(module.credits) if module.credits else None,
+        content_note=render_block(guide.content_note),
+        overview=render_block(guide.overview),
+        objectives=[render_inline(o) for o in guide.objectives],
+        guidance=[(section.title, render_block(section.body)) for section in guide.guidance],
+        sequence=[
+            SequenceRow(n, f"lesson-{view.id}", view.title, view.central_question, view.duration)
+            for n, view in enumerate(views, start=1)
+        ],
+        total_minutes=sum(view.duration for view in views),
+        lessons=views,
+        glossary=gather_glossary(lessons),
+        timeline=[
+            TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title)
+            for t in guide.timeline
+        ],
+        bibliography=group_references(guide, corpus),
+    )
+
+
+def group_references(
+    guide: Guide, corpus: dict[str, CorpusDocument]
+) -> list[tuple[str, list[Markup]]]:
+    groups: dict[str, list[Markup]] = {}
+    for item in guide.bibliography:
+        groups.setdefault(item.cited_in, []).append(render_inline(item.reference))
+    return [(corpus[source].record.title, entries) for source, entries in groups.items()]
