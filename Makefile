@@ -5,13 +5,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test check lint clean system-deps
+.PHONY: handouts test check lint clean system-deps update-references
 
 handouts: $(STAMP)
 	$(BIN)/handouts build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Regenerate the page-1 images the visual-regression test compares against
+# (tests/references/); look at them before you commit them.
+update-references: $(STAMP)
+	HANDOUTS_UPDATE_REFERENCES=1 $(BIN)/python -m pytest tests/test_visual.py -q
 
 check: $(STAMP)
 	$(BIN)/handouts check

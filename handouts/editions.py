@@ -31,6 +31,16 @@ class Edition:
     """Name / class / date line on page 1."""
     marker: str | None = None
     """Text stamped in the running header of every page, if any."""
+    background: bool = True
+    """Objectives, background, glossary and timeline before the documents."""
+    questions: bool = True
+    """The questions (a source packet leaves them out)."""
+    source_per_page: bool = False
+    """Each document (and chart) starts a new page, for projecting or handing out alone."""
+    large_print: bool = False
+    """18 pt body text, 1.5 line spacing, larger writing space; same numbering."""
+    form_fields: bool = False
+    """PDF form fields in place of the writing space and the name line."""
 
 
 STUDENT = Edition(name="student", label="Student worksheet", audience="student")
@@ -46,7 +56,29 @@ TEACHER = Edition(
     marker="Teacher edition",
 )
 
-EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (STUDENT, TEACHER)}
+SOURCES = Edition(
+    name="sources",
+    label="Source packet",
+    audience="student",
+    writing_space=False,
+    name_line=False,
+    background=False,
+    questions=False,
+    source_per_page=True,
+)
+LARGE_PRINT = Edition(
+    name="large-print",
+    label="Student worksheet (large print)",
+    audience="student",
+    large_print=True,
+)
+FILLABLE = Edition(
+    name="fillable", label="Student worksheet (fillable)", audience="student", form_fields=True
+)
+
+EDITIONS: dict[str, Edition] = {
+    edition.name: edition for edition in (STUDENT, TEACHER, SOURCES, LARGE_PRINT, FILLABLE)
+}
 
 
 def select_editions(name: str) -> list[Edition]:

@@ -18,7 +18,7 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
-from handouts.renderer.glyphs import number_svg, width_em
+from handouts.renderer.glyphs import number_mark, width_em
 from handouts.schema import Chart, Excerpt, Lesson, Module, Phase
 
 EXCERPT_MEASURE_EM = 34.0
@@ -171,7 +171,7 @@ def wrap_excerpt(text: str, first_number: int = 1) -> list[list[ExcerptLine]]:
         rendered = []
         for words in lines:
             html = Markup(" ").join(words)
-            mark = number_svg(number) if number % LINE_NUMBER_EVERY == 0 else None
+            mark = number_mark(number) if number % LINE_NUMBER_EVERY == 0 else None
             rendered.append(ExcerptLine(html, number, mark))
             number += 1
         paragraphs.append(rendered)

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Make sure the system libraries WeasyPrint needs are present.
 #
-# WeasyPrint needs Pango (text layout). libharfbuzz-subset0 is optional but
-# halves render time (font subsetting in C instead of Python). As root we
-# install what is missing with apt-get; otherwise we print the exact command.
+# WeasyPrint needs Pango (text layout). The tests need poppler-utils
+# (pdftoppm renders pages for the visual-regression test). libharfbuzz-subset0
+# is optional but halves render time (font subsetting in C instead of Python).
+# As root we install what is missing with apt-get; otherwise we print the
+# exact command.
 set -eu
 
 PYTHON="${PYTHON:-python3}"
@@ -26,6 +28,7 @@ fi
 have_lib 'libpango-1.0.so' 'pango-1.0' || missing="$missing libpango-1.0-0"
 have_lib 'libpangoft2-1.0.so' 'pangoft2-1.0' || missing="$missing libpangoft2-1.0-0"
 have_lib 'libharfbuzz-subset.so' 'harfbuzz-subset' || optional="$optional libharfbuzz-subset0"
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 
 [ -z "$missing$optional" ] && exit 0
 

@@ -17,6 +17,7 @@ from handouts.build import build_lessons
 from handouts.editions import EDITIONS
 from handouts.integrity.fidelity import normalise
 from handouts.loader.project import LessonFile, Project, gather
+from handouts.schema import Skill
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_1 = ROOT / "lessons" / "01-orders-from-the-center.yaml"
@@ -31,7 +32,7 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-RUNNING = re.compile(r"^(Page \d+ of \d+|The Great Terror, 1937–1938 · .*)$")
+RUNNING = re.compile(r"^\s*(Page \d+ of \d+|The Great Terror, 1937–1938 · .*)\s*$")
 """Lines of the running header and footer, as pypdf extracts them."""
 
 
@@ -77,6 +78,12 @@ class PdfText:
     @property
     def words(self) -> list[str]:
         return words(self.body)
+
+
+def question_numbers(text: str) -> list[int]:
+    """The numbers printed before questions: a number, then the question's skill tag."""
+    skills = "|".join(skill.value.upper() for skill in Skill)
+    return [int(n) for n in re.findall(rf"^(\d+)\.\s+(?:{skills}) ·", text, flags=re.MULTILINE)]
 
 
 def read_pdf(path: Path) -> PdfText:

@@ -7,7 +7,7 @@ import re
 
 import pikepdf
 import pytest
-from conftest import Built, contains, words
+from conftest import Built, contains, question_numbers, words
 from pypdf import PdfReader
 
 from handouts.view import wrap_excerpt
@@ -96,14 +96,12 @@ def test_excerpts_print_word_for_word_without_line_numbers_in_the_text(built: Bu
     assert checked > 0
 
 
-def test_questions_are_numbered_in_order(built: Built) -> None:
-    lesson_file = built.project.lessons[0]
-    text = built.pdf(lesson_file, "student").text
-    text = text[list(re.finditer(r"\nQuestions( \(\d+ points\))?\n", text))[-1].start() :]
-    numbers = [int(n) for n in re.findall(r"^(\d+)\.\s", text, flags=re.MULTILINE)]
-    assert numbers[: len(lesson_file.lesson.questions)] == list(
-        range(1, len(lesson_file.lesson.questions) + 1)
-    )
+@pytest.mark.parametrize("edition", ["student", "teacher", "large-print", "fillable"])
+def test_questions_are_numbered_in_order(built: Built, edition: str) -> None:
+    for lesson_file in built.project.lessons:
+        numbers = question_numbers(built.pdf(lesson_file, edition).text)
+        count = len(lesson_file.lesson.questions)
+        assert numbers[:count] == list(range(1, count + 1)), (lesson_file.stem, edition)
 
 
 @pytest.mark.parametrize("edition", ["student", "teacher"])

@@ -78,7 +78,8 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     type=click.Choice([*EDITIONS, "all"]),
     default="all",
     show_default=True,
-    help="Which edition to render: the student worksheet, the teacher edition, or all.",
+    help="Which edition to render: student worksheet, teacher edition, source packet,"
+    " large print, fillable form, or all of them.",
 )
 @click.option(
     "--paper",
@@ -127,6 +128,8 @@ def build(
         guide=not lessons and edition in ("all", "teacher"),
     )
     print_problems(report.problems)
+    if report.outputs:
+        click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
     built = len({o.lesson.path for o in report.outputs if o.lesson})
     click.echo(
         f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
@@ -136,6 +139,15 @@ def build(
         names = ", ".join(display_path(p) for p in report.failed)
         click.echo(f"Failed: {names} ({summarise(project.problems + report.problems)}).", err=True)
         raise SystemExit(1)
+
+
+def _pages_per_edition(outputs) -> str:
+    """'student 75, teacher 98, ...': what a copy quota needs to know."""
+    pages: dict[str, int] = {}
+    for output in outputs:
+        name = output.edition.name if output.lesson else "teacher guide"
+        pages[name] = pages.get(name, 0) + output.pages
+    return ", ".join(f"{name} {count}" for name, count in pages.items())
 
 
 def _corpus_broken(project: Project) -> bool:

@@ -2,7 +2,8 @@
 
 Excerpt line numbers must print but must not be text: a student who copies
 a passage from the PDF should get the passage, not '5' and '10' mixed into
-it. So the digits are inline SVG paths taken from the font's own glyphs.
+it. So the digits are SVG paths taken from the font's own glyphs, painted as
+a CSS background (an artifact in the tagged PDF, not text and not a figure).
 
 Excerpt lines are broken by us, not by the layout engine, so that line
 numbers are the same in every edition; we measure words with the font's
@@ -11,6 +12,7 @@ advance widths so that a line always fits its frame.
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from markupsafe import Markup
 FONTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
 FONT_FILE = FONTS_DIR / "CharisSIL-Regular.ttf"
 ITALIC_FONT_FILE = FONTS_DIR / "CharisSIL-Italic.ttf"
+NUMBER_HEIGHT_EM = 0.62
+"""Height of a drawn line number (the cap height, roughly); print.css sizes .ln-digits to it."""
 
 
 @lru_cache(maxsize=2)
@@ -39,8 +43,8 @@ def width_em(text: str, italic: bool = False) -> float:
 
 
 @lru_cache(maxsize=1)
-def _digits() -> tuple[dict[str, tuple[str, int]], int, int]:
-    """Path data and advance width of each digit, plus the font's cap metrics."""
+def _digits() -> tuple[dict[str, tuple[str, int]], int]:
+    """Path data and advance width of each digit, plus the font's cap height."""
     from fontTools.pens.svgPathPen import SVGPathPen  # fontTools comes with WeasyPrint
     from fontTools.ttLib import TTFont
 
@@ -54,23 +58,32 @@ def _digits() -> tuple[dict[str, tuple[str, int]], int, int]:
         glyph_set[name].draw(pen)
         digits[char] = (pen.getCommands(), glyph_set[name].width)
     ascent = font["OS/2"].sCapHeight or font["hhea"].ascent
-    return digits, ascent, font["head"].unitsPerEm
+    return digits, ascent
 
 
 @lru_cache(maxsize=512)
-def number_svg(number: int) -> Markup:
-    """An inline SVG of `number`, one em per font size, hidden from assistive tech."""
-    digits, ascent, units = _digits()
+def number_mark(number: int) -> Markup:
+    """`number` drawn as an SVG image in a CSS background, sized in ems of the font.
+
+    A background is painted as an artifact in a tagged PDF: screen readers and
+    copy-and-paste skip it, and it needs no alternative text.
+    """
+    digits, ascent = _digits()
     paths, x = [], 0
     for char in str(number):
         commands, advance = digits[char]
         paths.append(f'<path transform="translate({x} 0)" d="{commands}"/>')
         x += advance
     # Font units grow upwards; SVG units grow downwards: flip around the cap height.
-    return Markup(
-        f'<svg class="ln" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" role="presentation"'
-        f' viewBox="0 0 {x} {ascent}" width="{x / units:.3f}em" height="{ascent / units:.3f}em">'
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {x} {ascent}">'
         f'<g transform="matrix(1 0 0 -1 0 {ascent})">{"".join(paths)}</g></svg>'
+    )
+    data = base64.b64encode(svg.encode("ascii")).decode("ascii")
+    width = x / ascent * NUMBER_HEIGHT_EM
+    return Markup(
+        f'<span class="ln-digits" style="width: {width:.3f}em;'
+        f' background-image: url(data:image/svg+xml;base64,{data})"></span>'
     )
 
 

@@ -14,6 +14,9 @@ from pathlib import Path
 from handouts.errors import Problem, ProblemsError
 from handouts.renderer.html import TEMPLATES_DIR, stylesheet_text
 
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF with a structure tree, language, title shown in the viewer and UA metadata."""
+
 _IMAGE_CACHE: dict = {}
 """Decoded images shared across renders in one process."""
 
@@ -53,13 +56,15 @@ def render_pdf(html: str, source: Path, templates_dir: Path = TEMPLATES_DIR) -> 
     from weasyprint import HTML
 
     from handouts.renderer.fetcher import BlockedResource
+    from handouts.renderer.tagging import add_table_header_scope
 
     fetcher, fonts, css = _context(templates_dir)
     try:
         document = HTML(string=html, base_url=str(templates_dir) + "/", url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
         )
-        return Rendered(document.write_pdf(), len(document.pages))
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=add_table_header_scope)
+        return Rendered(pdf, len(document.pages))
     except BlockedResource as error:
         raise ProblemsError(
             [
