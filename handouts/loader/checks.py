@@ -19,6 +19,19 @@ from handouts.loader.yamlfile import Located
 from handouts.schema import Guide, Lesson
 
 
+def unknown_document(located: Located, where: tuple, corpus: dict) -> Problem:
+    """An id at `where` that names no corpus document, with the closest id as a hint."""
+    value = located.data
+    for key in where:
+        value = value[key]
+    return located.problem(
+        where,
+        f"unknown corpus document '{value}'",
+        value=value,
+        hint=did_you_mean(value, sorted(corpus)) or "the id of a record in lessons/sources/",
+    )
+
+
 def check_references(
     lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
 ) -> list[Problem]:
@@ -49,13 +62,7 @@ def check_references(
     for index, excerpt in enumerate(lesson.sources):
         doc = corpus.get(excerpt.source)
         if doc is None:
-            add(
-                ("sources", index, "source"),
-                f"unknown corpus document '{excerpt.source}'",
-                value=excerpt.source,
-                hint=did_you_mean(excerpt.source, sorted(corpus))
-                or "the id of a record in lessons/sources/",
-            )
+            problems.append(unknown_document(located, ("sources", index, "source"), corpus))
             continue
         parts = {part.id for part in doc.record.parts}
         if excerpt.part is not None and excerpt.part not in parts:
@@ -70,12 +77,7 @@ def check_references(
 
     for index, entry in enumerate(lesson.timeline):
         if entry.source not in corpus:
-            add(
-                ("timeline", index, "source"),
-                f"unknown corpus document '{entry.source}'",
-                value=entry.source,
-                hint=did_you_mean(entry.source, sorted(corpus)),
-            )
+            problems.append(unknown_document(located, ("timeline", index, "source"), corpus))
 
     cited: set[str] = set()
     for index, question in enumerate(lesson.questions):
@@ -205,16 +207,8 @@ def check_guide(guide: Guide, located: Located, corpus: dict[str, CorpusDocument
         ("bibliography", guide.bibliography, "cited_in"),
     ):
         for index, item in enumerate(items):
-            ref = getattr(item, field)
-            if ref not in corpus:
-                problems.append(
-                    located.problem(
-                        (*root, key, index, field),
-                        f"unknown corpus document '{ref}'",
-                        value=ref,
-                        hint=did_you_mean(ref, sorted(corpus)),
-                    )
-                )
+            if getattr(item, field) not in corpus:
+                problems.append(unknown_document(located, (*root, key, index, field), corpus))
     for index, item in enumerate(guide.bibliography):
         doc = corpus.get(item.cited_in)
         mismatch = doc and find_mismatch(item.reference, doc.text, doc.record.normalisations)
@@ -259,14 +253,7 @@ def check_charts(
                 where = ("charts", c, "bars", b, "values", v)
                 doc = corpus.get(item.source)
                 if doc is None:
-                    problems.append(
-                        located.problem(
-                            (*where, "source"),
-                            f"unknown corpus document '{item.source}'",
-                            value=item.source,
-                            hint=did_you_mean(item.source, sorted(corpus)),
-                        )
-                    )
+                    problems.append(unknown_document(located, (*where, "source"), corpus))
                 elif is_figure(str(item.value)) and str(item.value) not in doc.figures:
                     problems.append(
                         located.problem(
