@@ -96,7 +96,7 @@ def build_lessons(
         except ProblemsError as error:
             report.problems += error.problems
             report.failed.append(lesson_file.path)
-    if guide and module.guide is not None and not report.failed:
+    if guide and module.guide is not None and not report.failed and not project.errors:
         try:
             output = build_guide(
                 project, [views[f.path] for f in project.lessons], chosen, build_dir, templates_dir

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Make sure the system libraries WeasyPrint needs are present.
 #
-# WeasyPrint needs Pango (text layout). The tests need poppler-utils
-# (pdftoppm renders pages for the visual-regression test). libharfbuzz-subset0
-# is optional but halves render time (font subsetting in C instead of Python).
+# WeasyPrint needs Pango (text layout). Optional: poppler-utils, which the
+# tests need (pdftoppm renders pages for the visual-regression test), and
+# libharfbuzz-subset0, which halves render time (font subsetting in C).
 # As root we install what is missing with apt-get; otherwise we print the
 # exact command.
 set -eu
@@ -28,7 +28,7 @@ fi
 have_lib 'libpango-1.0.so' 'pango-1.0' || missing="$missing libpango-1.0-0"
 have_lib 'libpangoft2-1.0.so' 'pangoft2-1.0' || missing="$missing libpangoft2-1.0-0"
 have_lib 'libharfbuzz-subset.so' 'harfbuzz-subset' || optional="$optional libharfbuzz-subset0"
-command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v pdftoppm >/dev/null 2>&1 || optional="$optional poppler-utils"
 
 [ -z "$missing$optional" ] && exit 0
 
@@ -43,7 +43,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         if apt-cache show "$package" >/dev/null 2>&1; then
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"
         else
-            echo "note: $package is not available here; rendering will be slower." >&2
+            echo "note: $package is not available here." >&2
         fi
     done
     exit 0
@@ -55,4 +55,5 @@ if [ -n "$missing" ]; then
     echo "    sudo apt-get install -y$missing$optional" >&2
     exit 1
 fi
-echo "note: for faster rendering, install:  sudo apt-get install -y$optional" >&2
+echo "note: install these for faster rendering (libharfbuzz-subset0) and for the tests" >&2
+echo "(poppler-utils):  sudo apt-get install -y$optional" >&2

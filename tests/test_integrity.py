@@ -193,6 +193,13 @@ def test_every_corpus_document_must_be_used(scratch: Path) -> None:
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 1, result.output
     assert "no lesson uses 'novaya-gazeta-quota'" in result.output
+    # A build still renders every lesson, then fails on the module-wide check.
+    built = CliRunner().invoke(cli, ["build", "--edition", "student"])
+    assert built.exit_code == 1, built.output
+    assert "Module checks failed" in built.output
+    assert (
+        scratch / "build" / "01-orders-from-the-center" / "01-orders-from-the-center-student.pdf"
+    ).exists()
     assert "lessons/sources/novaya-gazeta-quota.yaml:1:5: id" in (result.output)
 
 

@@ -8,6 +8,7 @@ rendered page and a difference image in tests/.visual/ to look at.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -31,6 +32,10 @@ UPDATE = os.environ.get("HANDOUTS_UPDATE_REFERENCES") == "1"
 def render_page_one(pdf: Path, target: Path) -> Image.Image:
     """Page 1 as a greyscale PNG, rendered by pdftoppm (as a photocopier sees it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if shutil.which("pdftoppm") is None:
+        pytest.fail(
+            "pdftoppm is missing: install poppler-utils (sudo apt-get install poppler-utils)"
+        )
     subprocess.run(
         [
             "pdftoppm",

@@ -172,7 +172,10 @@ def check_figures(
             f"it is in {', '.join(elsewhere)}: cite that document, or"
             if elsewhere
             else "check it against the sources, or"
-        ) + " declare it under 'derived' with its calculation, e.g. '387,000 / 767,000 = 50%'"
+        ) + (
+            " declare it under 'derived' with its calculation (e.g. '387,000 / 767,000 = 50%')"
+            " or under 'assumptions' with the reason"
+        )
         problems.append(
             located.problem(
                 item.where,
@@ -191,7 +194,8 @@ def check_coverage(lessons: list[Lesson], corpus: dict[str, CorpusDocument]) -> 
         doc.located.problem(
             ("id",),
             f"no lesson uses '{doc.record.id}'",
-            hint="quote it in an excerpt or cite it in a timeline, or remove it from the corpus",
+            hint="quote it in an excerpt, cite it in a timeline or chart, or remove it from the"
+            " corpus",
         )
         for doc in corpus.values()
         if doc.record.id not in used

@@ -50,6 +50,8 @@ class Project:
     lessons: list[LessonFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+    blocked: bool = False
+    """The module file or the corpus is unusable: no lesson can be rendered."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -136,6 +138,7 @@ def gather(root: Path, selected: Iterable[Path] | None = None) -> Project:
         )
     project.corpus, found = load_corpus(lessons_dir / SOURCES_DIR)
     project.problems += found
+    project.blocked = project.module is None or bool(project.errors)
 
     paths = list(selected) if selected is not None else lesson_paths(lessons_dir)
     if selected is None:
