@@ -22,8 +22,8 @@ check: $(STAMP)
 	$(BIN)/handouts check
 
 lint: $(STAMP)
-	$(BIN)/ruff check handouts tests bench
-	$(BIN)/ruff format --check handouts tests bench
+	$(BIN)/ruff check handouts tests
+	$(BIN)/ruff format --check handouts tests
 
 system-deps:
 	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
