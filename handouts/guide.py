@@ -15,7 +15,7 @@ from markupsafe import Markup
 from handouts.loader.corpus import CorpusDocument
 from handouts.markdown import render_block, render_inline
 from handouts.schema import Guide, Lesson, Module
-from handouts.view import LessonView, TimelineView
+from handouts.view import LessonView, TimelineView, build_timeline
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,7 @@ def build_guide_view(
         total_minutes=sum(view.duration for view in views),
         lessons=views,
         glossary=gather_glossary(lessons),
-        timeline=[
-            TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title)
-            for t in guide.timeline
-        ],
+        timeline=build_timeline(guide.timeline, corpus),
         bibliography=group_references(guide, corpus),
     )
 

@@ -19,7 +19,7 @@ from handouts.loader.corpus import CorpusDocument
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.renderer.glyphs import number_mark, width_em
-from handouts.schema import Chart, Excerpt, Lesson, Module, Phase
+from handouts.schema import Chart, Excerpt, Lesson, Module, Phase, TimelineEntry
 
 EXCERPT_MEASURE_EM = 34.0
 """Width of an excerpt line in ems of the body font (about 75 characters).
@@ -210,6 +210,15 @@ def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptV
     )
 
 
+def build_timeline(
+    entries: list[TimelineEntry], corpus: dict[str, CorpusDocument]
+) -> list[TimelineView]:
+    """Timeline rows, each naming the document that attests it (lessons and the guide)."""
+    return [
+        TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title) for t in entries
+    ]
+
+
 def _chart_sources(chart: Chart, corpus: dict[str, CorpusDocument]) -> Markup:
     """'Figures: <citation> (section A, section C).' for every document the values cite."""
     places: dict[str, list[str]] = {}
@@ -310,10 +319,7 @@ def build_view(
         vocabulary=[
             (render_inline(v.term), render_inline(v.definition)) for v in lesson.vocabulary
         ],
-        timeline=[
-            TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title)
-            for t in lesson.timeline
-        ],
+        timeline=build_timeline(lesson.timeline, corpus),
         excerpts=excerpts,
         charts=build_charts(lesson, corpus),
         questions=questions,

@@ -41,10 +41,7 @@ def block(path: Path, where: tuple) -> tuple[list[str], int, int]:
     located = load_yaml(path)
     assert where in located.blocks, f"{where} should be a '|' block"
     start = located.mark(where).line  # the first text line, 0-based, is the line after the '|'
-    value = located.data
-    for key in where:
-        value = value[key]
-    count = len(value.splitlines())
+    count = len(located.value(where).splitlines())
     return path.read_text(encoding="utf-8").splitlines(), start, start + count
 
 

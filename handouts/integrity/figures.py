@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from handouts.schema import DerivedFigure
 
-NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?")
+_WRITTEN = r"\d+(?:,\d{3})*(?:\.\d+)?"
+NUMBER = re.compile(rf"(?<![\d.,]){_WRITTEN}")
 """A number as written in English prose: '767,000', '1937', '50.5'."""
 
 MIN_DIGITS = 3
@@ -35,7 +36,7 @@ NOT_PROSE = {
 """Keys whose values are ids, quotations and references (checked word for word elsewhere)
 or declarations (checked here)."""
 
-_RESULT = re.compile(r"^(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<percent>%?)$")
+_RESULT = re.compile(rf"^(?P<number>{_WRITTEN})\s*(?P<percent>%?)$")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 _SYMBOLS = str.maketrans({"×": "*", "÷": "/", "−": "-", "–": "-"})
 CALCULATION_HINT = (

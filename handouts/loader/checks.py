@@ -21,9 +21,7 @@ from handouts.schema import Guide, Lesson
 
 def unknown_document(located: Located, where: tuple, corpus: dict) -> Problem:
     """An id at `where` that names no corpus document, with the closest id as a hint."""
-    value = located.data
-    for key in where:
-        value = value[key]
+    value = located.value(where)
     return located.problem(
         where,
         f"unknown corpus document '{value}'",

@@ -73,6 +73,13 @@ class Located:
             severity,
         )
 
+    def value(self, where: Path_) -> Any:
+        """The plain value at `where` (a path of keys and indexes)."""
+        value = self.data
+        for key in where:
+            value = value[key]
+        return value
+
     def block_offset(self, where: Path_) -> int:
         """1 when the value is a block scalar ('|' or '>'): its text starts a line later."""
         return 1 if where in self.blocks else 0
