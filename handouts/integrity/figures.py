@@ -26,6 +26,7 @@ NOT_PROSE = {
     "id",
     "source",
     "sources",
+    "reference",
     "part",
     "cited_in",
     "text",
@@ -72,13 +73,19 @@ def prose_strings(data: object, where: tuple = ()) -> Iterator[tuple[tuple, str]
     """(path, text) for every prose string in YAML data, skipping ids and quotations."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if key not in NOT_PROSE:
+            if key not in NOT_PROSE or _holds_records(value):
                 yield from prose_strings(value, (*where, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from prose_strings(value, (*where, index))
     elif isinstance(data, str):
         yield where, data
+
+
+def _holds_records(value: object) -> bool:
+    """A list of mappings under an id key (a lesson's excerpts under 'sources') is prose to
+    search, unlike a list of ids (a question's 'sources')."""
+    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
 
 
 def find_unsourced(data: object, allowed: set[str]) -> list[Unsourced]:

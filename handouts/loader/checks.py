@@ -104,14 +104,24 @@ def check_references(
                 hint="cite it in some question's 'sources', or remove it",
             )
 
-    planned = sum(activity.minutes for activity in lesson.activities)
-    if lesson.activities and planned != lesson.duration:
-        add(
-            ("activities",),
-            f"the activities add up to {planned} minutes, the lesson to {lesson.duration}",
-            hint="adjust the minutes or the duration",
-            severity=Severity.warning,
-        )
+    for period in range(1, lesson.periods + 1) if lesson.activities else ():
+        planned = sum(a.minutes for a in lesson.activities if a.period == period)
+        if planned != lesson.duration:
+            which = f"period {period} of the lesson" if lesson.periods > 1 else "the lesson"
+            add(
+                ("activities",),
+                f"the activities of {which} add up to {planned} minutes, a period to"
+                f" {lesson.duration}",
+                hint="adjust the minutes, the activities' 'period', or the duration",
+                severity=Severity.warning,
+            )
+    for index, activity in enumerate(lesson.activities):
+        if activity.period > lesson.periods:
+            add(
+                ("activities", index, "period"),
+                f"period {activity.period}, but the lesson has {lesson.periods}",
+                hint="set 'periods:' on the lesson, or correct the activity's period",
+            )
     return problems
 
 

@@ -83,6 +83,30 @@ class Excerpt(Strict):
     )
 
 
+class Organizer(Strict):
+    """A table students fill in (a sourcing grid, a T-chart), printed with ruled cells."""
+
+    columns: list[Line] = Field(
+        min_length=2, max_length=5, description="Column headings, e.g. 'Who wrote it?'."
+    )
+    rows: int = Field(
+        3, ge=1, le=12, description="Blank rows to print (ignored when 'row_labels' are given)."
+    )
+    row_labels: list[Line] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Labels printed in the first column, one per row, e.g. 'Document A'.",
+    )
+    row_lines: int = Field(
+        3, ge=1, le=8, description="Handwriting lines each blank cell is sized for."
+    )
+    answer: list[list[Line]] = Field(
+        default_factory=list,
+        description="The exemplar table for the teacher edition: one list of cells per row,"
+        " without the row label.",
+    )
+
+
 class Question(Strict):
     """A question with its writing space and, for the teacher, an exemplar answer."""
 
@@ -96,7 +120,15 @@ class Question(Strict):
         4, ge=0, le=30, description="Ruled lines of writing space in the student edition."
     )
     points: int | None = Field(None, ge=0, le=100, description="Marks available, if graded.")
+    organizer: Organizer | None = Field(
+        None, description="A table students fill in, printed before any writing lines."
+    )
     answer: Text = Field(description="Answer or exemplar, shown only in the teacher edition.")
+    scoring: Text | None = Field(
+        None,
+        description="Short scoring guide for the teacher: what a full, a partial and a minimal"
+        " answer contain.",
+    )
 
 
 class DerivedFigure(Strict):
@@ -123,6 +155,34 @@ class AssumedFigure(Strict):
     )
 
 
+class WorkReference(Strict):
+    """A published work outside the corpus that teacher-facing facts may cite."""
+
+    id: Identifier = Field(description="Reference id, unique in the module, e.g. 'getty-1999'.")
+    author: Line = Field(description="Author(s) or editor(s), e.g. 'J. Arch Getty, Oleg Naumov'.")
+    title: Line = Field(description="Title of the work; *italics* for a book or journal.")
+    publisher: Line | None = Field(
+        None, description="Publisher and place, or the journal or website."
+    )
+    year: Line = Field(description="Year (or date) of publication, e.g. '1999'.")
+    url: Line | None = Field(None, description="Address, for a work read online.")
+    accessed: Line | None = Field(
+        None, description="Date the address was checked, e.g. '3 December 2026'."
+    )
+    further_reading: bool = Field(
+        False, description="List it under further reading in the teacher guide."
+    )
+
+
+class Fact(Strict):
+    """A teacher-facing statement from outside the documents, with where it was checked."""
+
+    text: Text = Field(description="The statement, in your own words.")
+    reference: Identifier = Field(description="Id of the reference that supports it.")
+    locator: Line | None = Field(None, description="Page or section in the reference.")
+    topic: Line | None = Field(None, description="Heading it is grouped under, e.g. 'After 2017'.")
+
+
 class Activity(Strict):
     """One step of the lesson plan, with its time."""
 
@@ -130,6 +190,7 @@ class Activity(Strict):
         description="opening, context, source work, discussion, writing or closing."
     )
     minutes: int = Field(ge=1, le=120, description="Time for this step in minutes.")
+    period: int = Field(1, ge=1, le=4, description="Which period of the lesson the step is in.")
     title: Line = Field(description="Short name of the step.")
     description: Text = Field(description="What the teacher and students do.")
 
@@ -141,7 +202,10 @@ class Lesson(Strict):
     title: Line = Field(description="Lesson title.")
     subtitle: Line | None = Field(None, description="Optional subtitle.")
     grade_band: Line = Field(description="Intended grades, e.g. '10-12'.")
-    duration: int = Field(ge=10, le=240, description="Length of the lesson in minutes.")
+    duration: int = Field(ge=10, le=240, description="Length of one class period in minutes.")
+    periods: int = Field(
+        1, ge=1, le=4, description="Class periods the lesson takes; each has its own plan."
+    )
     central_question: Text = Field(description="The historical question that drives the lesson.")
     objectives: list[Text] = Field(
         min_length=1, description="Learning objectives phrased for students ('I can ...')."
@@ -174,3 +238,11 @@ class Lesson(Strict):
         default_factory=list, description="Pacing plan for the teacher."
     )
     teacher_notes: Text | None = Field(None, description="Notes for the teacher edition only.")
+    facts: list[Fact] = Field(
+        default_factory=list,
+        description="Checked outside knowledge for the teacher edition, each citing a reference.",
+    )
+    references: list[WorkReference] = Field(
+        default_factory=list,
+        description="Published works the facts cite (ids unique across the module).",
+    )

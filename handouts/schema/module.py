@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from handouts.schema.base import Identifier, Line, Strict, Text
-from handouts.schema.lesson import TimelineEntry
+from handouts.schema.lesson import Fact, TimelineEntry, WorkReference
 
 
 class Paper(StrEnum):
@@ -24,7 +24,7 @@ class GuidanceSection(Strict):
     body: Text = Field(description="The advice, in Markdown (paragraphs and lists).")
 
 
-class Reference(Strict):
+class CitedWork(Strict):
     """A work cited by a corpus document, for the guide's bibliography."""
 
     reference: Text = Field(
@@ -47,8 +47,31 @@ class Guide(Strict):
     timeline: list[TimelineEntry] = Field(
         min_length=1, description="The module timeline, in date order, each event with its source."
     )
-    bibliography: list[Reference] = Field(
-        min_length=1, description="Works the corpus documents cite, for further reading."
+    bibliography: list[CitedWork] = Field(
+        default_factory=list,
+        description="Works the corpus documents cite, quoted as they cite them.",
+    )
+    briefing_checked: Line | None = Field(
+        None, description="Date the briefing's facts were last checked, e.g. '3 December 2026'."
+    )
+    briefing: list[Fact] = Field(
+        default_factory=list,
+        description="What the documents do not tell the teacher: checked facts, each citing a"
+        " reference, grouped by 'topic'.",
+    )
+
+
+class Budget(Strict):
+    """What a class can do in one period: pages handed out and words read."""
+
+    pages_per_period: int = Field(
+        4, ge=1, le=20, description="Pages of student worksheet per class period (two sheets)."
+    )
+    reading_wpm: int = Field(
+        130,
+        ge=40,
+        le=400,
+        description="Careful reading rate of the grade band, in words per minute.",
     )
 
 
@@ -66,6 +89,18 @@ class Module(Strict):
         description="Lesson file stems in teaching order; other lesson files are built after them.",
     )
     credits: Text | None = Field(None, description="Authors, licence and acknowledgements.")
+    budget: Budget = Field(
+        default_factory=Budget, description="Pages and reading time a period allows."
+    )
+    references: list[WorkReference] = Field(
+        default_factory=list,
+        description="Published works outside the corpus that facts in the guide or lessons cite.",
+    )
+    known_words: list[Line] = Field(
+        default_factory=list,
+        description="Capitalised words the prose may use that are not in the documents and are"
+        " not names needing a source (e.g. 'Document', 'Gulag').",
+    )
     guide: Guide | None = Field(
         None, description="Pages of the teacher guide that belong to the module as a whole."
     )
