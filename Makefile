@@ -5,13 +5,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test check lint clean system-deps update-references
+.PHONY: handouts test test-fast check lint clean system-deps update-references
 
 handouts: $(STAMP)
 	$(BIN)/handouts build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the tests that render the module to PDF.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # Regenerate the page-1 images the visual-regression test compares against
 # (tests/references/); look at them before you commit them.
@@ -28,8 +32,10 @@ lint: $(STAMP)
 system-deps:
 	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
-# The virtual environment, with the package (editable) and its test tools.
-$(STAMP): pyproject.toml | system-deps
+# The virtual environment, with the package (editable) and its test tools. System
+# packages are checked only when the environment is (re)made, not on every target.
+$(STAMP): pyproject.toml
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

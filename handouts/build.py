@@ -1,28 +1,50 @@
-"""Build: gather and validate everything, then render each valid lesson.
+"""Build: turn a gathered Project into a plan of jobs, then run the plan.
 
-Outputs are a function of their inputs (lesson, corpus, templates, edition,
-paper); nothing here knows about the command line.
+A job is one output: (lesson, edition, paper, output path, HTML). Planning
+makes the views and the HTML (fast, and where template errors surface);
+running renders each job's HTML to PDF and writes it. Keeping the two apart
+is what lets a cache skip unchanged jobs, workers share them out, and other
+output formats reuse the plan. Build policy lives here too: which editions
+make the guide, where files go. Nothing here knows about the command line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
 from handouts.guide import build_guide_view
-from handouts.loader.project import MODULE_FILE, LessonFile, Project
+from handouts.loader.project import LessonFile, Project
 from handouts.output import guide_path, output_path, write_atomically
-from handouts.renderer.html import TEMPLATES_DIR, render_guide_html, render_html
+from handouts.renderer.templates import render_template
 from handouts.schema import Paper
 from handouts.view import LessonView, build_view
+
+LESSON_TEMPLATE = "lesson.html.j2"
+GUIDE_TEMPLATE = "guide.html.j2"
+PAPER_CSS = {Paper.a4: "A4", Paper.letter: "letter"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make: an edition of a lesson, or the module's guide (lesson None)."""
+
+    lesson: LessonFile | None
+    edition: Edition
+    paper: Paper
+    path: Path
+    """Where the PDF goes."""
+    source: Path
+    """The file a problem with this output is reported against."""
+    html: str
 
 
 @dataclass(frozen=True)
 class Output:
-    """One PDF written: an edition of a lesson, or the module's guide (lesson None)."""
+    """One PDF written."""
 
     lesson: LessonFile | None
     edition: Edition
@@ -37,94 +59,104 @@ class BuildReport:
     failed: list[Path] = field(default_factory=list)
 
 
-def check_glyphs(lesson_file: LessonFile) -> Problem | None:
-    """A problem naming every character the bundled fonts cannot print, if any."""
-    import unicodedata
-
-    from handouts.renderer.glyphs import unsupported_characters
-
-    missing = unsupported_characters(lesson_file.lesson.model_dump_json())
-    if not missing:
-        return None
-    names = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing)
-    return Problem(
-        lesson_file.path,
-        f"the bundled fonts have no glyph for {names}",
-        hint="replace the character, or add a font that has it to templates/fonts/",
+def lesson_html(view: LessonView, edition: Edition, paper: Paper, search: tuple[Path, ...]) -> str:
+    """The HTML of one edition of one lesson."""
+    return render_template(
+        search, LESSON_TEMPLATE, lesson=view, edition=edition, paper_css=PAPER_CSS[paper]
     )
 
 
-def build_lessons(
-    project: Project,
-    editions: Iterable[Edition],
-    paper: Paper | None,
-    build_dir: Path,
-    templates_dir: Path = TEMPLATES_DIR,
-    on_output=None,
-    guide: bool = False,
-) -> BuildReport:
-    """Render every valid lesson of `project` in each edition into `build_dir`.
+def wants_guide(project: Project, editions: Iterable[Edition]) -> bool:
+    """The guide is built with the whole module's teacher editions, when it has guide pages."""
+    return (
+        project.complete
+        and TEACHER in editions
+        and project.module is not None
+        and project.module.guide is not None
+    )
 
-    With `guide`, and when every lesson built, also the module's teacher guide.
-    """
-    from handouts.renderer.pdf import render_pdf
 
+def plan(
+    project: Project, editions: Iterable[Edition], paper: Paper | None = None
+) -> tuple[list[Job], BuildReport]:
+    """Every job for the valid lessons (and the guide when every lesson is valid)."""
+    editions = list(editions)
     report = BuildReport(failed=list(project.failed))
-    views: dict[Path, LessonView] = {}
     module = project.module
-    if module is None:
-        return report
+    if module is None or project.blocked:
+        return [], report
     chosen = paper or module.paper
+    search = project.layout.template_search
+    jobs: list[Job] = []
+    views: list[LessonView] = []
     for lesson_file in project.lessons:
-        missing = check_glyphs(lesson_file)
-        if missing:
-            report.problems.append(missing)
-            report.failed.append(lesson_file.path)
-            continue
-        view = build_view(module, lesson_file, project.corpus)
-        views[lesson_file.path] = view
+        view = build_view(module, lesson_file, project.corpus, project.fonts, project.references)
+        views.append(view)
         try:
             for edition in editions:
-                html = render_html(view, edition, chosen, templates_dir)
-                rendered = render_pdf(html, lesson_file.path, templates_dir)
-                path = output_path(build_dir, lesson_file.stem, edition, chosen, module.paper)
-                write_atomically(path, rendered.pdf)
-                output = Output(lesson_file, edition, path, rendered.pages)
-                report.outputs.append(output)
-                if on_output:
-                    on_output(output)
+                path = output_path(
+                    project.layout.build, lesson_file.stem, edition, chosen, module.paper
+                )
+                html = lesson_html(view, edition, chosen, search)
+                jobs.append(Job(lesson_file, edition, chosen, path, lesson_file.path, html))
         except ProblemsError as error:
             report.problems += error.problems
             report.failed.append(lesson_file.path)
-    if guide and module.guide is not None and not report.failed and not project.errors:
+    if wants_guide(project, editions) and not report.failed and not project.errors:
+        assert module.guide is not None
+        guide = build_guide_view(
+            module,
+            module.guide,
+            [f.lesson for f in project.lessons],
+            views,
+            project.corpus,
+            project.references,
+        )
         try:
-            output = build_guide(
-                project, [views[f.path] for f in project.lessons], chosen, build_dir, templates_dir
+            html = render_template(
+                search, GUIDE_TEMPLATE, guide=guide, edition=TEACHER, paper_css=PAPER_CSS[chosen]
             )
         except ProblemsError as error:
             report.problems += error.problems
-            report.failed.append(project.lessons_dir / MODULE_FILE)
+            report.failed.append(project.layout.module_file)
         else:
-            report.outputs.append(output)
-            if on_output:
-                on_output(output)
+            path = guide_path(project.layout.build, module.id, chosen, module.paper)
+            jobs.append(Job(None, TEACHER, chosen, path, project.layout.module_file, html))
+    return jobs, report
+
+
+def run(
+    jobs: list[Job],
+    search: tuple[Path, ...],
+    report: BuildReport,
+    on_output: Callable[[Output], None] | None = None,
+) -> BuildReport:
+    """Render and write every job; one failure is reported and the rest still build."""
+    from handouts.renderer.pdf import render_pdf
+
+    for job in jobs:
+        if job.source in report.failed:
+            continue
+        try:
+            rendered = render_pdf(job.html, job.source, search)
+        except ProblemsError as error:
+            report.problems += error.problems
+            report.failed.append(job.source)
+            continue
+        write_atomically(job.path, rendered.pdf)
+        output = Output(job.lesson, job.edition, job.path, rendered.pages)
+        report.outputs.append(output)
+        if on_output:
+            on_output(output)
     return report
 
 
-def build_guide(
-    project: Project, views: list[LessonView], paper: Paper, build_dir: Path, templates_dir: Path
-) -> Output:
-    """build/<module>-teacher-guide.pdf: the module's pages and every teacher edition."""
-    from handouts.renderer.pdf import render_pdf
-
-    module = project.module
-    assert module is not None and module.guide is not None
-    view = build_guide_view(
-        module, module.guide, [f.lesson for f in project.lessons], views, project.corpus
-    )
-    html = render_guide_html(view, paper, templates_dir)
-    module_path = project.lessons_dir / MODULE_FILE
-    rendered = render_pdf(html, module_path, templates_dir)
-    path = guide_path(build_dir, module.id, paper, module.paper)
-    write_atomically(path, rendered.pdf)
-    return Output(None, TEACHER, path, rendered.pages)
+def build(
+    project: Project,
+    editions: Iterable[Edition],
+    paper: Paper | None = None,
+    on_output: Callable[[Output], None] | None = None,
+) -> BuildReport:
+    """Plan, then run: every edition of every valid lesson, and the guide when it is due."""
+    jobs, report = plan(project, editions, paper)
+    return run(jobs, project.layout.template_search, report, on_output)

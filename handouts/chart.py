@@ -12,8 +12,8 @@ import math
 
 from markupsafe import Markup, escape
 
-from handouts.renderer.glyphs import width_em
 from handouts.schema import Chart
+from handouts.typeset.fonts import Typesetter
 
 FONT = "Charis SIL"
 SIZE = 9.0  # font size in SVG units; the SVG is scaled to the text column
@@ -36,12 +36,12 @@ def nice_step(largest: float, ticks: int = 5) -> int:
     return int(10 * power)
 
 
-def _wrap(label: str, width: float) -> list[str]:
+def _wrap(label: str, width: float, fonts: Typesetter) -> list[str]:
     """Break a label into lines that fit `width` units at SIZE."""
     lines: list[str] = [""]
     for word in label.split():
         candidate = f"{lines[-1]} {word}".strip()
-        if lines[-1] and width_em(candidate) * SIZE > width:
+        if lines[-1] and fonts.width_em(candidate) * SIZE > width:
             lines.append(word)
         else:
             lines[-1] = candidate
@@ -55,7 +55,7 @@ def _text(x: float, y: float, content: str, anchor: str = "start", size: float =
     )
 
 
-def chart_svg(chart: Chart) -> Markup:
+def chart_svg(chart: Chart, fonts: Typesetter) -> Markup:
     """The chart as an inline SVG element, scaled to the width of its container."""
     plot_left = LABEL_WIDTH + 8
     plot_width = WIDTH - plot_left - VALUE_ROOM
@@ -69,7 +69,7 @@ def chart_svg(chart: Chart) -> Markup:
     x, y = plot_left, 10.0
     for index, name in enumerate(chart.series):
         fill, stroke = FILLS[index]
-        item = 14 + width_em(name) * SIZE
+        item = 14 + fonts.width_em(name) * SIZE
         if x > plot_left and x + item > WIDTH:
             x, y = plot_left, y + 13
         parts.append(
@@ -84,7 +84,7 @@ def chart_svg(chart: Chart) -> Markup:
     group = len(chart.series) * BAR
     plot_top = y
     for bar in chart.bars:
-        lines = _wrap(bar.label, LABEL_WIDTH)
+        lines = _wrap(bar.label, LABEL_WIDTH, fonts)
         middle = y + group / 2
         first = middle - (len(lines) - 1) * SIZE * 0.6 + SIZE * 0.35
         for n, line in enumerate(lines):

@@ -14,8 +14,15 @@ from markupsafe import Markup
 
 from handouts.loader.corpus import CorpusDocument
 from handouts.markdown import render_block, render_inline
-from handouts.schema import Guide, Lesson, Module
-from handouts.view import LessonView, TimelineView, build_timeline
+from handouts.schema import Guide, Lesson, Module, WorkReference
+from handouts.view import (
+    FactGroup,
+    LessonView,
+    TimelineView,
+    build_facts,
+    build_timeline,
+    cite_work,
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,13 @@ class GuideView:
     lessons: list[LessonView]
     glossary: list[GlossaryEntry]
     timeline: list[TimelineView]
+    briefing_checked: str | None
+    briefing: list[FactGroup]
+    documents: list[Markup]
+    """The module's own documents, cited in full."""
     bibliography: list[tuple[str, list[Markup]]]
-    """Works cited, grouped under the title of the corpus document that cites them."""
+    """Works the documents cite, grouped under the title of the document that cites them."""
+    further_reading: list[Markup]
 
 
 def term_key(term: str) -> str:
@@ -87,6 +99,7 @@ def build_guide_view(
     lessons: list[Lesson],
     views: list[LessonView],
     corpus: dict[str, CorpusDocument],
+    references: dict[str, WorkReference],
 ) -> GuideView:
     """Everything the guide template prints."""
     return GuideView(
@@ -108,7 +121,15 @@ def build_guide_view(
         lessons=views,
         glossary=gather_glossary(lessons),
         timeline=build_timeline(guide.timeline, corpus),
+        briefing_checked=guide.briefing_checked,
+        briefing=build_facts(guide.briefing, references),
+        documents=[render_inline(doc.record.citation.strip()) for doc in corpus.values()],
         bibliography=group_references(guide, corpus),
+        further_reading=[
+            cite_work(reference)
+            for reference in sorted(references.values(), key=lambda r: (r.author, r.year))
+            if reference.further_reading
+        ],
     )
 
 

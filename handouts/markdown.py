@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +30,3 @@ def render_block(text: str) -> Markup:
 def render_inline(text: str) -> Markup:
     """One line of Markdown (emphasis only) as safe HTML, without a paragraph."""
     return Markup(_parser().renderInline(text))
-
-
-def plain(text: str) -> Markup:
-    """Text shown exactly as written, escaped."""
-    return escape(text)

@@ -14,12 +14,23 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from handouts.chart import chart_svg
-from handouts.integrity.fidelity import repairs_used
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
-from handouts.renderer.glyphs import number_mark, width_em
-from handouts.schema import Chart, Excerpt, Lesson, Module, Phase, TimelineEntry
+from handouts.schema import (
+    Chart,
+    Excerpt,
+    Fact,
+    Lesson,
+    Module,
+    Normalisation,
+    Organizer,
+    Phase,
+    Question,
+    TimelineEntry,
+    WorkReference,
+)
+from handouts.typeset.fonts import Typesetter
 
 EXCERPT_MEASURE_EM = 34.0
 """Width of an excerpt line in ems of the body font (about 75 characters).
@@ -54,13 +65,24 @@ class ExcerptView:
     headnote: Markup
     paragraphs: list[list[ExcerptLine]]
     citation: Markup
-    locator: str | None
     kind: str
     adapted: bool
     original: Markup | None
     reliability: Markup
     repairs: list[RepairView]
     insertions: list[str]
+
+
+@dataclass(frozen=True)
+class OrganizerView:
+    """A table to fill in: headings, one row per label (blank labels for blank rows)."""
+
+    columns: list[str]
+    rows: list[str | None]
+    """The first-column label of each row; None for an unlabelled row."""
+    row_lines: int
+    answer: list[list[Markup]]
+    """The exemplar cells, row by row (teacher edition)."""
 
 
 @dataclass(frozen=True)
@@ -73,10 +95,35 @@ class QuestionView:
     lines: int
     points: int | None
     answer: Markup
+    scoring: Markup | None
+    organizer: OrganizerView | None
+
+
+@dataclass(frozen=True)
+class DocumentBlock:
+    """A document and the guiding questions about it alone, printed right after it."""
+
+    excerpt: ExcerptView
+    questions: list[QuestionView]
+
+
+@dataclass(frozen=True)
+class FactView:
+    text: Markup
+    citation: Markup
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    """Checked outside facts under one topic, each with its reference."""
+
+    topic: str | None
+    facts: list[FactView]
 
 
 @dataclass(frozen=True)
 class ActivityView:
+    period: int
     phase: str
     start: int
     minutes: int
@@ -115,12 +162,14 @@ class LessonView:
     module_title: str
     module_id: str
     language: str
-    stem: str
     id: str
     title: Markup
     subtitle: Markup | None
     grade_band: str
+    grade_label: str
+    """'Grades 10–12', 'Grade 11', or the band as written when it is not numeric."""
     duration: int
+    periods: int
     central_question: Markup
     objectives: list[Markup]
     skills: list[str]
@@ -129,15 +178,20 @@ class LessonView:
     vocabulary: list[tuple[Markup, Markup]]
     timeline: list[TimelineView]
     excerpts: list[ExcerptView]
+    documents: list[DocumentBlock]
+    synthesis: list[QuestionView]
+    """Questions on several documents (and the final claim), after the last document."""
     charts: list[ChartView]
     questions: list[QuestionView]
+    """Every question in print order, numbered as printed in every edition."""
     figures: list[FigureNote]
     activities: list[ActivityView]
     teacher_notes: Markup | None
+    facts: list[FactGroup]
     total_points: int
 
 
-def _words(paragraph: str) -> list[tuple[Markup, float]]:
+def _words(paragraph: str, fonts: Typesetter) -> list[tuple[Markup, float]]:
     """Each word of a paragraph as HTML with its printed width; '*' toggles italics."""
     words: list[tuple[Markup, float]] = []
     italic = False
@@ -147,22 +201,22 @@ def _words(paragraph: str) -> list[tuple[Markup, float]]:
             if index:
                 italic = not italic
             if piece:
-                visible += width_em(piece, italic)
+                visible += fonts.width_em(piece, italic)
                 parts.append(Markup(f"<em>{escape(piece)}</em>") if italic else escape(piece))
         if visible:
             words.append((Markup("").join(parts), visible))
     return words
 
 
-def wrap_excerpt(text: str, first_number: int = 1) -> list[list[ExcerptLine]]:
+def wrap_excerpt(text: str, fonts: Typesetter, first_number: int = 1) -> list[list[ExcerptLine]]:
     """Paragraphs of numbered lines, broken to fit EXCERPT_MEASURE_EM."""
     paragraphs: list[list[ExcerptLine]] = []
     number = first_number
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         lines: list[list[Markup]] = [[]]
         width = 0.0
-        space = width_em(" ")
-        for word, size in _words(paragraph):
+        space = fonts.width_em(" ")
+        for word, size in _words(paragraph, fonts):
             if lines[-1] and width + space + size > EXCERPT_MEASURE_EM:
                 lines.append([])
                 width = 0.0
@@ -171,7 +225,7 @@ def wrap_excerpt(text: str, first_number: int = 1) -> list[list[ExcerptLine]]:
         rendered = []
         for words in lines:
             html = Markup(" ").join(words)
-            mark = number_mark(number) if number % LINE_NUMBER_EVERY == 0 else None
+            mark = fonts.number_mark(number) if number % LINE_NUMBER_EVERY == 0 else None
             rendered.append(ExcerptLine(html, number, mark))
             number += 1
         paragraphs.append(rendered)
@@ -188,24 +242,26 @@ def _citation(excerpt: Excerpt, doc: CorpusDocument) -> Markup:
     return render_inline(citation)
 
 
-def build_excerpt(index: int, excerpt: Excerpt, doc: CorpusDocument) -> ExcerptView:
+def build_excerpt(
+    index: int,
+    excerpt: Excerpt,
+    doc: CorpusDocument,
+    repairs: list[Normalisation],
+    fonts: Typesetter,
+) -> ExcerptView:
     letter = string.ascii_uppercase[index] if index < 26 else str(index + 1)
     return ExcerptView(
         label=f"Document {letter}",
         letter=letter,
         title=render_inline(excerpt.title),
         headnote=render_block(excerpt.headnote),
-        paragraphs=wrap_excerpt(excerpt.text),
+        paragraphs=wrap_excerpt(excerpt.text, fonts),
         citation=_citation(excerpt, doc),
-        locator=excerpt.locator,
         kind=doc.record.kind.value,
         adapted=excerpt.adapted,
         original=render_block(excerpt.original) if excerpt.original else None,
         reliability=render_block(doc.record.reliability),
-        repairs=[
-            RepairView(r.find, r.replace, render_inline(r.reason))
-            for r in repairs_used(excerpt, doc.text, doc.record.normalisations)
-        ],
+        repairs=[RepairView(r.find, r.replace, render_inline(r.reason)) for r in repairs],
         insertions=excerpt.insertions,
     )
 
@@ -236,13 +292,15 @@ def _chart_sources(chart: Chart, corpus: dict[str, CorpusDocument]) -> Markup:
     )
 
 
-def build_charts(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> list[ChartView]:
+def build_charts(
+    lesson: Lesson, corpus: dict[str, CorpusDocument], fonts: Typesetter
+) -> list[ChartView]:
     return [
         ChartView(
             number=n,
             id=chart.id,
             title=render_inline(chart.title),
-            svg=chart_svg(chart),
+            svg=chart_svg(chart, fonts),
             sources=_chart_sources(chart, corpus),
             note=render_block(chart.note) if chart.note else None,
             teacher_only=chart.teacher_only,
@@ -262,19 +320,77 @@ def _figures(lesson: Lesson) -> list[FigureNote]:
 
 
 def _activities(lesson: Lesson) -> list[ActivityView]:
-    views, start = [], 0
-    for activity in lesson.activities:
+    """The plan, period by period; each period's clock starts at 0."""
+    views, start = [], dict.fromkeys(range(1, lesson.periods + 1), 0)
+    for activity in sorted(lesson.activities, key=lambda a: a.period):
         views.append(
             ActivityView(
+                activity.period,
                 _phase_label(activity.phase),
-                start,
+                start[activity.period],
                 activity.minutes,
                 activity.title,
                 render_block(activity.description),
             )
         )
-        start += activity.minutes
+        start[activity.period] += activity.minutes
     return views
+
+
+def grade_label(band: str) -> str:
+    """'10-12' -> 'Grades 10–12'; '11' -> 'Grade 11'; anything else as written."""
+    if re.fullmatch(r"\d{1,2}", band.strip()):
+        return f"Grade {band.strip()}"
+    if re.fullmatch(r"\d{1,2}\s*[-–]\s*\d{1,2}", band.strip()):
+        low, high = re.split(r"\s*[-–]\s*", band.strip())
+        return f"Grades {low}–{high}"
+    return band
+
+
+def print_order(lesson: Lesson) -> list[Question]:
+    """Questions as printed: each document's own questions after it, then the rest.
+
+    A question whose sources are one document alone is that document's guiding
+    question; questions on several documents, and the final claim, come after
+    the last document. Every edition numbers questions in this order.
+    """
+    order = [q for excerpt in lesson.sources for q in lesson.questions if q.sources == [excerpt.id]]
+    return order + [q for q in lesson.questions if q not in order]
+
+
+def _organizer(organizer: Organizer | None) -> OrganizerView | None:
+    if organizer is None:
+        return None
+    labels = list(organizer.row_labels) or [None] * organizer.rows
+    return OrganizerView(
+        columns=list(organizer.columns),
+        rows=labels,
+        row_lines=organizer.row_lines,
+        answer=[[render_inline(cell) for cell in row] for row in organizer.answer],
+    )
+
+
+def cite_work(reference: WorkReference) -> Markup:
+    """'Author, *Title*, Publisher, year. URL (checked date).' as HTML."""
+    parts = [reference.author, reference.title]
+    if reference.publisher:
+        parts.append(reference.publisher)
+    text = ", ".join(parts) + f", {reference.year}."
+    if reference.url:
+        text += f" {reference.url}"
+        text += f" (checked {reference.accessed})." if reference.accessed else "."
+    return render_inline(text)
+
+
+def build_facts(facts: list[Fact], references: dict[str, WorkReference]) -> list[FactGroup]:
+    """Facts grouped by topic (in order of first appearance), each with its citation."""
+    groups: dict[str | None, list[FactView]] = {}
+    for fact in facts:
+        citation = cite_work(references[fact.reference])
+        if fact.locator:
+            citation = Markup(f"{citation.rstrip('.')}, {render_inline(fact.locator)}.")
+        groups.setdefault(fact.topic, []).append(FactView(render_inline(fact.text), citation))
+    return [FactGroup(topic, items) for topic, items in groups.items()]
 
 
 def _phase_label(phase: Phase) -> str:
@@ -282,11 +398,18 @@ def _phase_label(phase: Phase) -> str:
 
 
 def build_view(
-    module: Module, lesson_file: LessonFile, corpus: dict[str, CorpusDocument]
+    module: Module,
+    lesson_file: LessonFile,
+    corpus: dict[str, CorpusDocument],
+    fonts: Typesetter,
+    references: dict[str, WorkReference],
 ) -> LessonView:
     """Everything the template needs for one lesson, in every edition."""
     lesson = lesson_file.lesson
-    excerpts = [build_excerpt(i, e, corpus[e.source]) for i, e in enumerate(lesson.sources)]
+    excerpts = [
+        build_excerpt(i, e, corpus[e.source], lesson_file.repairs.get(e.id, []), fonts)
+        for i, e in enumerate(lesson.sources)
+    ]
     letters = {e.id: view.letter for e, view in zip(lesson.sources, excerpts, strict=True)}
     questions = [
         QuestionView(
@@ -298,19 +421,28 @@ def build_view(
             lines=q.lines,
             points=q.points,
             answer=render_block(q.answer),
+            scoring=render_block(q.scoring) if q.scoring else None,
+            organizer=_organizer(q.organizer),
         )
-        for n, q in enumerate(lesson.questions, start=1)
+        for n, q in enumerate(print_order(lesson), start=1)
     ]
+    by_id = {q.id: q for q in questions}
+    documents = [
+        DocumentBlock(view, [by_id[q.id] for q in lesson.questions if q.sources == [excerpt.id]])
+        for excerpt, view in zip(lesson.sources, excerpts, strict=True)
+    ]
+    placed = {q.id for block in documents for q in block.questions}
     return LessonView(
         module_title=module.title,
         module_id=module.id,
         language=module.language,
-        stem=lesson_file.stem,
         id=lesson.id,
         title=render_inline(lesson.title),
         subtitle=render_inline(lesson.subtitle) if lesson.subtitle else None,
         grade_band=lesson.grade_band,
+        grade_label=grade_label(lesson.grade_band),
         duration=lesson.duration,
+        periods=lesson.periods,
         central_question=render_inline(lesson.central_question),
         objectives=[render_inline(o) for o in lesson.objectives],
         skills=[s.value.capitalize() for s in lesson.skills],
@@ -321,10 +453,13 @@ def build_view(
         ],
         timeline=build_timeline(lesson.timeline, corpus),
         excerpts=excerpts,
-        charts=build_charts(lesson, corpus),
+        documents=documents,
+        synthesis=[q for q in questions if q.id not in placed],
+        charts=build_charts(lesson, corpus, fonts),
         questions=questions,
         figures=_figures(lesson),
         activities=_activities(lesson),
         teacher_notes=render_block(lesson.teacher_notes) if lesson.teacher_notes else None,
+        facts=build_facts(lesson.facts, references),
         total_points=sum(q.points or 0 for q in lesson.questions),
     )

@@ -1,27 +1,39 @@
-"""Shared fixtures: the real lessons built once per session, and scratch projects."""
+"""Shared fixtures.
+
+Two kinds of test live here. Engine tests run on the frozen one-lesson module
+in tests/fixtures/module (copied into a scratch folder when they change it).
+Content tests run on the real module in lessons/: its HTML (every lesson in
+every edition, made in a fraction of a second) for what an edition shows, and
+its PDFs, rendered once per session and each read once, for what only a PDF
+shows. Tests that render PDFs are marked `slow`: `make test-fast` skips them.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, settings
 from pypdf import PdfReader
 
-from handouts.build import build_lessons
+from handouts.build import build, plan
 from handouts.editions import EDITIONS
 from handouts.integrity.fidelity import normalise
 from handouts.loader.project import LessonFile, Project, gather
 from handouts.schema import Skill
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSON_1 = ROOT / "lessons" / "01-orders-from-the-center.yaml"
-LESSON_1_SOURCES = ("stalin-politburo-documents", "werth-00447")
+MODULE = ROOT / "lessons" / "module.yaml"
+"""The real module (content tests)."""
+FIXTURE = ROOT / "tests" / "fixtures" / "module"
+"""The frozen one-lesson module (engine tests)."""
+LESSON_1 = FIXTURE / "lessons" / "01-orders-from-the-center.yaml"
 # Property-based tests: "ci" (the default, a few hundred examples) or "thorough" (thousands).
 # Choose with HYPOTHESIS_PROFILE=thorough make test.
 settings.register_profile(
@@ -87,13 +99,43 @@ def question_numbers(text: str) -> list[int]:
 
 
 def read_pdf(path: Path) -> PdfText:
+    """A PDF's text, extracted once per file and run (text extraction is the slow part)."""
+    return _read_pdf(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=128)
+def _read_pdf(path: Path, _mtime: int) -> PdfText:
     reader = PdfReader(path)
     return PdfText(path, [page.extract_text() or "" for page in reader.pages])
 
 
 @pytest.fixture(scope="session")
 def project() -> Project:
-    return gather(ROOT)
+    return gather(MODULE)
+
+
+@dataclass
+class HtmlText:
+    """The HTML of every lesson of the real module in every edition, and of the guide."""
+
+    project: Project
+    html: dict[tuple[str, str], str]
+
+    def text(self, lesson: LessonFile, edition: str) -> PdfText:
+        """The words of an edition as its HTML says them (what the PDF prints, minus layout)."""
+        source = self.html[(lesson.stem, edition)]
+        source = re.sub(r"<(style|title)[^>]*>.*?</\1>", " ", source, flags=re.S)
+        text = unescape(re.sub(r"<[^>]+>", " ", source))
+        return PdfText(Path(lesson.stem), [text])
+
+
+@pytest.fixture(scope="session")
+def html(project: Project) -> HtmlText:
+    assert not project.errors, [p.format() for p in project.errors]
+    jobs, report = plan(project, EDITIONS.values())
+    assert not report.problems
+    pages = {(j.lesson.stem if j.lesson else "guide", j.edition.name): j.html for j in jobs}
+    return HtmlText(project, pages)
 
 
 @dataclass
@@ -111,7 +153,8 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Every lesson of the real module, every edition, rendered once."""
     assert not project.errors, [p.format() for p in project.errors]
     out = tmp_path_factory.mktemp("build")
-    report = build_lessons(project, EDITIONS.values(), None, out, guide=True)
+    layout = replace(project.layout, build=out)
+    report = build(replace(project, layout=layout), EDITIONS.values())
     assert not report.problems and not report.failed
     [guide] = [o.path for o in report.outputs if o.lesson is None]
     lessons = {(o.lesson.stem, o.edition.name): o.path for o in report.outputs if o.lesson}
@@ -120,16 +163,14 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small project (lesson 1, the sources it uses, a module without the guide)."""
-    lessons = tmp_path / "lessons"
-    (lessons / "sources").mkdir(parents=True)
-    for source in LESSON_1_SOURCES:
-        for suffix in (".yaml", ".txt"):
-            shutil.copy(ROOT / "lessons" / "sources" / f"{source}{suffix}", lessons / "sources")
-    shutil.copy(LESSON_1, lessons / LESSON_1.name)
-    module = yaml.safe_load((ROOT / "lessons" / "module.yaml").read_text(encoding="utf-8"))
-    module["lessons"] = [LESSON_1.stem]
-    module.pop("guide", None)
-    (lessons / "module.yaml").write_text(yaml.safe_dump(module), encoding="utf-8")
+    """A copy of the fixture module to change, as the current folder."""
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reads the rendered module is slow (`make test-fast` leaves it out)."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

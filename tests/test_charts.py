@@ -13,8 +13,10 @@ from handouts.chart import chart_svg, nice_step
 from handouts.errors import Severity
 from handouts.loader.project import load_lesson
 from handouts.schema import Chart
+from handouts.typeset.fonts import Typesetter
 
-LESSON_2 = ROOT / "lessons" / "02-a-quota-for-killings.yaml"
+LESSON_2 = ROOT / "tests" / "fixtures" / "02-a-quota-for-killings.yaml"
+"""A frozen copy of lesson 2 (two charts), for tests of the chart engine."""
 
 
 def chart_errors(tmp_path: Path, edit) -> list:
@@ -54,7 +56,7 @@ def test_ticks_are_round_numbers(largest: int, step: int) -> None:
 
 def test_the_svg_carries_its_text_alternative_and_every_value() -> None:
     chart = next(c for c in (Chart.model_validate(c) for c in _charts(LESSON_2)))
-    svg = str(chart_svg(chart))
+    svg = str(chart_svg(chart, Typesetter.bundled()))
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert f"<title>{chart.title}</title>" in svg.replace("&#39;", "'")
     assert "<desc>A bar chart comparing the plan" in svg

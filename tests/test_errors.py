@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -246,52 +247,95 @@ def test_control_character_in_text(scratch: Path) -> None:
     assert "control character U+0000 is not allowed in text" in output
 
 
-def _user_templates(scratch: Path) -> Path:
+def _user_templates(scratch: Path, *names: str) -> Path:
+    """The module's own templates folder, holding copies of the named bundled files."""
     import shutil
 
-    from handouts.renderer.html import TEMPLATES_DIR
+    from handouts.typeset.fonts import bundled_templates
 
-    folder = scratch / "my-templates"
-    shutil.copytree(TEMPLATES_DIR, folder)
+    folder = scratch / "templates"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(bundled_templates() / name, folder / name)
     return folder
 
 
-def build_with(folder: Path) -> str:
-    result = CliRunner().invoke(cli, ["build", "--edition", "student", "--templates", str(folder)])
+def build_with(folder: Path, *options: str) -> str:
+    result = CliRunner().invoke(cli, ["build", "--edition", "student", *options])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     return result.output
 
 
 def test_template_syntax_error_names_the_template_and_line(scratch: Path) -> None:
-    folder = _user_templates(scratch)
+    folder = _user_templates(scratch, "parts.html.j2")
     parts = folder / "parts.html.j2"
     lines = parts.read_text(encoding="utf-8").splitlines()
     lines[5] = "{% if %}"
     parts.write_text("\n".join(lines), encoding="utf-8")
     output = build_with(folder)
-    assert "my-templates/parts.html.j2:6" in output
+    assert "templates/parts.html.j2:6" in output
     assert "template syntax error" in output
     assert output.count("template syntax error") == 1  # once, not once per lesson
 
 
 def test_undefined_name_in_template_names_the_line(scratch: Path) -> None:
-    folder = _user_templates(scratch)
+    folder = _user_templates(scratch, "lesson-body.html.j2")
     body = folder / "lesson-body.html.j2"
     text = body.read_text(encoding="utf-8").replace("{{ lesson.context }}", "{{ lesson.contxt }}")
     body.write_text(text, encoding="utf-8")
     output = build_with(folder)
     line = line_of(text, "lesson.contxt")
-    assert f"my-templates/lesson-body.html.j2:{line}" in output
+    assert f"templates/lesson-body.html.j2:{line}" in output
     assert "contxt" in output
 
 
 def test_missing_template(scratch: Path) -> None:
-    folder = _user_templates(scratch)
-    (folder / "parts.html.j2").unlink()
+    folder = _user_templates(scratch, "lesson.html.j2")
+    entry = folder / "lesson.html.j2"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("lesson-body.html.j2", "nobody.j2"))
     output = build_with(folder)
-    assert "my-templates/parts.html.j2" in output
+    assert "templates/nobody.j2" in output
     assert "template not found" in output
+
+
+def test_a_template_given_with_the_templates_option_shadows_the_bundled_one(scratch: Path) -> None:
+    folder = scratch / "elsewhere"
+    folder.mkdir()
+    (folder / "parts.html.j2").write_text("{% if %}", encoding="utf-8")
+    output = build_with(folder, "--templates", str(folder))
+    assert "elsewhere/parts.html.j2:1" in output
+
+
+def test_a_template_reaching_for_python_internals_never_runs(scratch: Path) -> None:
+    folder = _user_templates(scratch, "lesson.html.j2")
+    entry = folder / "lesson.html.j2"
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    marker = scratch / "ran"
+    lines.insert(4, f'{{{{ cycler.__init__.__globals__.os.popen("touch {marker}").read() }}}}')
+    entry.write_text("\n".join(lines), encoding="utf-8")
+    output = build_with(folder)
+    assert "templates/lesson.html.j2:5" in output
+    assert "template refused" in output
+    assert "unsafe" in output
+    assert not marker.exists()
+    assert not (scratch / "build" / "01-orders-from-the-center").exists()
+
+
+def test_a_module_template_replaces_one_file_and_the_rest_stay_bundled(scratch: Path) -> None:
+    folder = _user_templates(scratch, "parts.html.j2")
+    parts = folder / "parts.html.j2"
+    parts.write_text(
+        parts.read_text(encoding="utf-8").replace("Exemplar answer", "Model answer"), "utf-8"
+    )
+    result = CliRunner().invoke(cli, ["build", "--edition", "teacher"])
+    assert result.exit_code == 0, result.output
+    pdf = scratch / "build" / "01-orders-from-the-center" / "01-orders-from-the-center-teacher.pdf"
+    from conftest import read_pdf
+
+    text = read_pdf(pdf).text.lower()  # the label prints in capitals
+    assert "model answer" in text and "exemplar answer" not in text
+    assert "background" in text  # lesson-body.html.j2 still came from the bundled set
 
 
 def test_control_character_in_the_file(scratch: Path) -> None:
@@ -301,18 +345,52 @@ def test_control_character_in_the_file(scratch: Path) -> None:
     assert "control character U+0008" in output
 
 
-def test_character_no_bundled_font_has_is_a_build_error(scratch: Path) -> None:
+GLYPH = "no glyph for '𓂀' (U+13080 EGYPTIAN HIEROGLYPH D010)"
+
+
+@pytest.mark.parametrize(
+    ("file", "find", "replace", "field"),
+    [
+        (
+            "01-orders-from-the-center.yaml",
+            "title: Orders from the Center",
+            "title: Orders 𓂀 Center",
+            "title",
+        ),
+        ("module.yaml", "title: The Great Terror", "title: The Great 𓂀 Terror", "title"),
+        ("sources/werth-00447.yaml", "author: Nicolas Werth", "author: Nicolas 𓂀 Werth", "author"),
+    ],
+)
+def test_a_character_the_fonts_lack_is_reported_by_check_and_by_build(
+    scratch: Path, file: str, find: str, replace: str, field: str
+) -> None:
+    path = scratch / "lessons" / file
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    for command in (["check"], ["build", "--edition", "student"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        assert f"lessons/{file}:" in result.output
+        assert f": {field}\n" in result.output
+        assert GLYPH in result.output
+    assert not list(scratch.glob("build/*/*.pdf"))
+
+
+def test_an_all_zero_chart_is_reported_by_check_before_any_build(scratch: Path) -> None:
     lesson = scratch / "lessons" / "01-orders-from-the-center.yaml"
-    lesson.write_text(mutate("title: Orders from the Center", "title: Orders 𓂀 Center"))
-    result = CliRunner().invoke(cli, ["build", "--edition", "student"])
-    assert result.exit_code == 1
-    assert "lessons/01-orders-from-the-center.yaml" in result.output
-    assert "no glyph for '𓂀' (U+13080 EGYPTIAN HIEROGLYPH D010)" in result.output
-    assert not (scratch / "build" / "01-orders-from-the-center").exists()
+    text = re.sub(r"\{value: \d+,", "{value: 0,", lesson.read_text(encoding="utf-8"))
+    lesson.write_text(text, encoding="utf-8")
+    for command in (["check"], ["build", "--edition", "student"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        assert "charts[0].bars" in result.output
+        assert "every value of this chart is 0" in result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
 
 
 def test_resource_outside_templates_is_an_error_naming_the_lesson(scratch: Path) -> None:
-    folder = _user_templates(scratch)
+    folder = _user_templates(scratch, "lesson.html.j2")
     entry = folder / "lesson.html.j2"
     text = entry.read_text(encoding="utf-8")
     entry.write_text(text.replace("<body", '<img src="file:///etc/hostname"><body', 1))

@@ -11,15 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from conftest import LESSON_1, ROOT
+from conftest import FIXTURE, LESSON_1
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handouts.build import check_glyphs
+from handouts.build import lesson_html
 from handouts.editions import EDITIONS
 from handouts.errors import Problem, ProblemsError
 from handouts.loader.project import LessonFile, gather, load_lesson
-from handouts.renderer.html import render_html
 from handouts.renderer.pdf import render_pdf
 from handouts.schema import Paper
 from handouts.view import build_view
@@ -31,7 +30,7 @@ RENDER_EXAMPLES = max(10, settings().max_examples // 5)  # a render takes ~0.2 s
 
 @lru_cache(maxsize=1)
 def project():
-    return gather(ROOT)
+    return gather(FIXTURE / "lessons" / "module.yaml")
 
 
 def outcome(text: str | bytes) -> tuple[object, list[Problem]]:
@@ -148,16 +147,16 @@ def test_any_unicode_in_text_fields_renders_or_is_a_clear_error(edits) -> None:
         for key in where[:-1]:
             target = target[key]
         target[where[-1]] = value
-    lesson, _ = outcome(yaml.safe_dump(data, allow_unicode=True))
-    if lesson is None:
-        return
+    lesson, problems = outcome(yaml.safe_dump(data, allow_unicode=True))
+    if lesson is None or problems:
+        return  # a clear error, e.g. a character no bundled font has
     lesson_file = LessonFile(WORKDIR / "fuzz.yaml", lesson)
-    if check_glyphs(lesson_file) is not None:
-        return  # a clear error: a character no bundled font has
-    view = build_view(project().module, lesson_file, project().corpus)
+    fonts, search = project().fonts, project().layout.template_search
+    view = build_view(project().module, lesson_file, project().corpus, fonts, {})
     for edition in EDITIONS.values():
         try:
-            rendered = render_pdf(render_html(view, edition, Paper.a4), lesson_file.path)
+            html = lesson_html(view, edition, Paper.a4, search)
+            rendered = render_pdf(html, lesson_file.path, search)
         except ProblemsError as error:
             assert error.problems
             continue

@@ -18,8 +18,9 @@ from conftest import ROOT
 from handouts.cli.app import cli
 from handouts.errors import Severity
 from handouts.integrity.figures import CalculationError, check_calculation
+from handouts.layout import lesson_paths
 from handouts.loader.corpus import load_corpus
-from handouts.loader.project import lesson_paths, load_lesson
+from handouts.loader.project import load_lesson
 from handouts.loader.yamlfile import load_yaml
 
 LESSONS = lesson_paths(ROOT / "lessons")

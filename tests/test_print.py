@@ -13,8 +13,8 @@ import pikepdf
 from conftest import RUNNING, Built, contains, read_pdf, words
 from pypdf import PdfReader
 
+from handouts.build import lesson_html
 from handouts.editions import EDITIONS, LARGE_PRINT, STUDENT
-from handouts.renderer.html import render_html
 from handouts.schema import Paper
 from handouts.view import build_view
 
@@ -70,10 +70,14 @@ def test_large_print_body_is_18pt_and_standard_is_smaller(built: Built) -> None:
 
 def test_large_print_keeps_question_and_line_numbers(built: Built) -> None:
     for lesson_file in built.project.lessons:
-        view = build_view(built.project.module, lesson_file, built.project.corpus)
+        project = built.project
+        view = build_view(
+            project.module, lesson_file, project.corpus, project.fonts, project.references
+        )
+        search = project.layout.template_search
         marks = [
-            re.findall(r"ln-digits.*?base64,([^)]+)\)", render_html(view, edition, Paper.a4))
-            for edition in (STUDENT, LARGE_PRINT)
+            re.findall(r"ln-digits.*?base64,([^)]+)\)", lesson_html(view, e, Paper.a4, search))
+            for e in (STUDENT, LARGE_PRINT)
         ]
         assert marks[0] and marks[0] == marks[1], lesson_file.stem
         large = built.pdf(lesson_file, "large-print")

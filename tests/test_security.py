@@ -104,8 +104,9 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
 
 def test_fetcher_refuses_network_and_files_outside_templates(tmp_path: Path) -> None:
     from handouts.renderer.fetcher import BlockedResource, RestrictedFetcher
-    from handouts.renderer.html import TEMPLATES_DIR
+    from handouts.typeset.fonts import bundled_templates
 
+    TEMPLATES_DIR = bundled_templates().resolve()
     fetcher = RestrictedFetcher([TEMPLATES_DIR])
     font = (TEMPLATES_DIR / "fonts" / "CharisSIL-Regular.ttf").as_uri()
     assert fetcher.fetch(font).read(4) == b"\x00\x01\x00\x00"
@@ -130,3 +131,20 @@ def test_fetcher_refuses_network_and_files_outside_templates(tmp_path: Path) -> 
             fetcher.fetch(link.as_uri())
     finally:
         link.unlink(missing_ok=True)
+
+
+def test_fetcher_serves_a_module_file_in_place_of_the_bundled_one(tmp_path: Path) -> None:
+    from handouts.renderer.fetcher import BlockedResource, RestrictedFetcher
+    from handouts.typeset.fonts import bundled_templates
+
+    bundled = bundled_templates().resolve()
+    own = tmp_path / "templates"
+    (own / "fonts").mkdir(parents=True)
+    (own / "fonts" / "CharisSIL-Regular.ttf").write_bytes(b"MINE")
+    fetcher = RestrictedFetcher([own, bundled])
+    assert fetcher.fetch((bundled / "fonts" / "CharisSIL-Regular.ttf").as_uri()).read() == b"MINE"
+    assert fetcher.fetch((bundled / "fonts" / "NotoSans-Bold.ttf").as_uri()).read(4) != b"MINE"
+    (own / "escape.css").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    with pytest.raises(BlockedResource):
+        fetcher.fetch((bundled / "escape.css").as_uri())

@@ -8,67 +8,95 @@ from pathlib import Path
 
 import click
 
-from handouts.cli.report import print_problems, summarise
+from handouts import __version__
+from handouts.cli.problems import print_problems, summarise
 from handouts.editions import EDITIONS, select_editions
 from handouts.errors import Problem, display_path
-from handouts.loader.project import LessonFile, Project, gather, lesson_paths
+from handouts.layout import LESSON_SUFFIXES, find_module_file, lesson_paths
+from handouts.loader.project import Project, gather, missing_module, open_module
 from handouts.loader.validate import did_you_mean
-from handouts.renderer.html import TEMPLATES_DIR
 from handouts.schema import Paper, Skill
 
 
-def resolve_lessons(root: Path, names: tuple[str, ...]) -> tuple[list[Path] | None, list[Problem]]:
-    """Lesson arguments (file paths or stems) as paths; None means every lesson."""
+def _fail(problems: list[Problem]) -> None:
+    print_problems(problems)
+    raise SystemExit(1)
+
+
+def _module_of(root: Path | None) -> Path:
+    """The module file for --root, or found upward from the current folder."""
+    start = root if root is not None else Path.cwd()
+    found = find_module_file(start)
+    if found is None:
+        _fail([missing_module(start)])
+    return found
+
+
+def locate(root: Path | None, names: tuple[str, ...]) -> list[tuple[Path, list[Path] | None]]:
+    """(module file, lesson paths or None for all) for each module the arguments belong to.
+
+    A path is read relative to the current folder and checked against the module
+    it lies in; a bare name is a lesson stem of the module at --root (or here).
+    """
     if not names:
-        return None, []
-    stems = {path.stem: path for path in lesson_paths(root / "lessons")}
-    paths, problems = [], []
+        return [(_module_of(root), None)]
+    groups: dict[Path, list[Path]] = {}
+    problems: list[Problem] = []
     for name in names:
         candidate = Path(name)
-        if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-            if candidate.is_file():
-                paths.append(candidate)
+        if candidate.suffix in LESSON_SUFFIXES or candidate.exists():
+            if not candidate.is_file():
+                problems.append(Problem(candidate, "no such lesson file"))
                 continue
-            problems.append(Problem(candidate, "no such lesson file"))
-        elif name in stems:
-            paths.append(stems[name])
+            module = find_module_file(candidate)
+            if module is None:
+                problems.append(missing_module(candidate))
+                continue
+            groups.setdefault(module, []).append(candidate)
+            continue
+        module = _module_of(root)
+        _, _, _, layout = open_module(module)
+        stems = {path.stem: path for path in lesson_paths(layout.lessons)}
+        if name in stems:
+            groups.setdefault(module, []).append(stems[name])
         else:
             problems.append(
                 Problem(
                     Path(name),
-                    "no lesson with this name in lessons/",
+                    f"no lesson with this name in {display_path(layout.lessons)}",
                     hint=did_you_mean(name, sorted(stems))
                     or "give a lesson file path or its stem; see 'handouts list'",
                 )
             )
-    return paths, problems
-
-
-def load(root: Path, names: tuple[str, ...]) -> Project:
-    selected, problems = resolve_lessons(root, names)
     if problems:
-        print_problems(problems)
-        raise SystemExit(1)
-    return gather(root, selected)
+        _fail(problems)
+    return list(groups.items())
+
+
+def load(root: Path | None, names: tuple[str, ...], templates: Path | None = None) -> list[Project]:
+    """Every module the arguments name, gathered and validated."""
+    return [gather(module, selected, templates) for module, selected in locate(root, names)]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="handouts")
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Project folder holding lessons/ and build/.",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The module folder (the one holding lessons/module.yaml). Default: found upward"
+    " from the current folder, as git finds a repository.",
 )
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     """Turn YAML lesson units into printable PDF handouts.
 
-    Lessons live in lessons/*.yaml (module.yaml sets the order), the source
-    corpus in lessons/sources/, and PDFs are written to build/.
+    A module is a folder: lessons/*.yaml (lessons/module.yaml sets the order),
+    the source corpus in lessons/sources/, optional templates/ overriding the
+    bundled ones file by file, and PDFs written to build/.
     """
-    ctx.obj = {"root": root, "debug": debug}
+    ctx.obj = {"root": root}
 
 
 @cli.command()
@@ -92,7 +120,8 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
-    help="A template folder to use instead of the bundled one (a copy of templates/).",
+    help="A template folder whose files replace the bundled ones, file by file"
+    " (default: the module's templates/ folder, if it has one).",
 )
 @click.pass_obj
 def build(
@@ -105,42 +134,39 @@ def build(
     whole module (no LESSONS) with the teacher edition also writes the teacher
     guide, build/<module>-teacher-guide.pdf, when every lesson is valid.
     """
-    from handouts.build import build_lessons
-
-    root: Path = obj["root"]
-    project = load(root, lessons)
-    print_problems(project.problems)
-    if project.blocked:
-        click.echo("Nothing built: fix the module file and source corpus first.", err=True)
-        raise SystemExit(1)
+    from handouts.build import build as build_module
 
     def announce(output) -> None:
         pages = f"{output.pages} page{'s' * (output.pages != 1)}"
         click.echo(f"wrote {display_path(output.path)} ({pages})")
 
-    report = build_lessons(
-        project,
-        select_editions(edition),
-        Paper(paper) if paper else None,
-        root / "build",
-        templates_dir=(templates or TEMPLATES_DIR).resolve(),
-        on_output=announce,
-        guide=not lessons and edition in ("all", "teacher"),
-    )
-    print_problems(report.problems)
-    if report.outputs:
-        click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
-    built = len({o.lesson.path for o in report.outputs if o.lesson})
-    click.echo(
-        f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
-        f"from {built} lesson{'s' * (built != 1)}."
-    )
-    if report.failed:
-        names = ", ".join(display_path(p) for p in report.failed)
-        click.echo(f"Failed: {names} ({summarise(project.problems + report.problems)}).", err=True)
-        raise SystemExit(1)
-    if project.errors:  # module-wide checks (coverage, the guide): lessons built, not the guide
-        click.echo(f"Module checks failed ({summarise(project.problems)}).", err=True)
+    failed = False
+    for project in load(obj["root"], lessons, templates):
+        print_problems(project.problems)
+        if project.blocked:
+            click.echo("Nothing built: fix the module file and source corpus first.", err=True)
+            failed = True
+            continue
+        report = build_module(
+            project, select_editions(edition), Paper(paper) if paper else None, announce
+        )
+        print_problems(report.problems)
+        if report.outputs:
+            click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
+        built = len({o.lesson.path for o in report.outputs if o.lesson})
+        click.echo(
+            f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
+            f"from {built} lesson{'s' * (built != 1)}."
+        )
+        if report.failed:
+            names = ", ".join(display_path(p) for p in report.failed)
+            problems = project.problems + report.problems
+            click.echo(f"Failed: {names} ({summarise(problems)}).", err=True)
+            failed = True
+        elif project.errors:  # module-wide checks (coverage, the guide): lessons built
+            click.echo(f"Module checks failed ({summarise(project.problems)}).", err=True)
+            failed = True
+    if failed:
         raise SystemExit(1)
 
 
@@ -170,17 +196,19 @@ def check(obj: dict, paths: tuple[str, ...], report: bool) -> None:
     With --report, then prints counts and reading level per valid lesson
     (see handouts/stats.py); the report never changes the exit code.
     """
-    project = load(obj["root"], paths)
-    print_problems(project.problems)
-    checked = len(project.lessons) + len(project.failed)
-    click.echo(
-        f"Checked {checked} lesson{'s' * (checked != 1)} and {len(project.corpus)} "
-        f"sources: {summarise(project.problems)}.",
-        err=bool(project.errors),
-    )
-    if report and project.lessons:
-        _print_report(project.lessons)
-    if project.errors:
+    failed = False
+    for project in load(obj["root"], paths):
+        print_problems(project.problems)
+        checked = len(project.lessons) + len(project.failed)
+        click.echo(
+            f"Checked {checked} lesson{'s' * (checked != 1)} and {len(project.corpus)} "
+            f"sources: {summarise(project.problems)}.",
+            err=bool(project.errors),
+        )
+        if report and project.lessons:
+            _print_report(project)
+        failed = failed or bool(project.errors)
+    if failed:
         raise SystemExit(1)
 
 
@@ -193,8 +221,9 @@ SKILL_HEADINGS = {
 }
 
 
-def _print_report(lessons: list[LessonFile]) -> None:
+def _print_report(project: Project) -> None:
     """The `check --report` table: one row per lesson, then the totals."""
+    lessons = project.lessons
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -253,7 +282,7 @@ def list_lessons(obj: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    project = gather(obj["root"])
+    [project] = load(obj["root"], ())
     table = Table(title=project.module.title if project.module else "Lessons")
     for heading in ("#", "file", "title", "grades", "minutes", "sources", "questions", "status"):
         table.add_column(

@@ -33,9 +33,13 @@ NOT_PROSE = {
     "original",
     "derived",
     "assumptions",
+    "references",
+    "facts",
+    "briefing",
+    "briefing_checked",
 }
-"""Keys whose values are ids, quotations and references (checked word for word elsewhere)
-or declarations (checked here)."""
+"""Keys whose values are ids, quotations and references (checked word for word elsewhere),
+declarations (checked here), or outside facts, which answer to the reference they cite."""
 
 _RESULT = re.compile(rf"^(?P<number>{_WRITTEN})\s*(?P<percent>%?)$")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
@@ -69,22 +73,24 @@ class Unsourced:
     text_line: int
 
 
-def prose_strings(data: object, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """(path, text) for every prose string in YAML data, skipping ids and quotations."""
+def prose_strings(
+    data: object, where: tuple = (), skip: frozenset[str] | set[str] = NOT_PROSE
+) -> Iterator[tuple[tuple, str]]:
+    """(path, text) for every string in YAML data, skipping keys in `skip` (ids, quotations)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if key not in NOT_PROSE or _holds_records(value):
-                yield from prose_strings(value, (*where, key))
+            if key not in skip or (key == "sources" and _holds_records(value)):
+                yield from prose_strings(value, (*where, key), skip)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from prose_strings(value, (*where, index))
+            yield from prose_strings(value, (*where, index), skip)
     elif isinstance(data, str):
         yield where, data
 
 
 def _holds_records(value: object) -> bool:
-    """A list of mappings under an id key (a lesson's excerpts under 'sources') is prose to
-    search, unlike a list of ids (a question's 'sources')."""
+    """A lesson's excerpts under 'sources' hold prose (titles, headnotes) to search, unlike a
+    question's 'sources', a list of ids."""
     return isinstance(value, list) and any(isinstance(item, dict) for item in value)
 
 

@@ -5,6 +5,8 @@ Each returns Problems located in the lesson (or module) file; none raises.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from handouts.errors import Problem, Severity
 from handouts.integrity.fidelity import find_mismatch
 from handouts.integrity.figures import (
@@ -12,11 +14,13 @@ from handouts.integrity.figures import (
     figure_key,
     find_unsourced,
     is_figure,
+    prose_strings,
 )
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
-from handouts.schema import Guide, Lesson
+from handouts.schema import Fact, Guide, Lesson, WorkReference
+from handouts.typeset.fonts import Typesetter, describe_characters
 
 
 def unknown_document(located: Located, where: tuple, corpus: dict) -> Problem:
@@ -252,6 +256,14 @@ def check_charts(
     """Each bar has a value per series, and each value is in the document it names."""
     problems: list[Problem] = []
     for c, chart in enumerate(lesson.charts):
+        if not any(value.value for bar in chart.bars for value in bar.values):
+            problems.append(
+                located.problem(
+                    ("charts", c, "bars"),
+                    "every value of this chart is 0: there is nothing to draw",
+                    hint="give the figures the sources print, or remove the chart",
+                )
+            )
         for b, bar in enumerate(chart.bars):
             if len(bar.values) != len(chart.series):
                 problems.append(
@@ -276,3 +288,63 @@ def check_charts(
                         )
                     )
     return problems
+
+
+def check_glyphs(located: Located, fonts: Typesetter, font_folder: Path) -> list[Problem]:
+    """Every printed string of a file (lesson, module or source record) has glyphs in our fonts.
+
+    Without one, WeasyPrint silently draws the character in a system font, or as
+    a blank box: the build would succeed and the page would be wrong.
+    """
+    problems = []
+    for where, text in prose_strings(located.data, skip=frozenset()):
+        missing = fonts.unsupported(text)
+        if missing:
+            problems.append(
+                located.problem(
+                    where,
+                    f"the fonts have no glyph for {describe_characters(missing)}",
+                    hint=f"replace the character, or add a font that has it to {font_folder}"
+                    " and name it in print.css",
+                )
+            )
+    return problems
+
+
+def check_facts(
+    facts: list[Fact], root: tuple, located: Located, references: dict[str, WorkReference]
+) -> list[Problem]:
+    """Each fact cites a declared reference."""
+    return [
+        located.problem(
+            (*root, index, "reference"),
+            f"unknown reference '{fact.reference}'",
+            value=fact.reference,
+            hint=did_you_mean(fact.reference, sorted(references))
+            or "declare it under 'references' (author, title, publisher, year, url, accessed)",
+        )
+        for index, fact in enumerate(facts)
+        if fact.reference not in references
+    ]
+
+
+def merge_references(
+    sets: list[tuple[list[WorkReference], Located]],
+) -> tuple[dict[str, WorkReference], list[Problem]]:
+    """The module's references, from module.yaml and every lesson; one id, one work."""
+    merged: dict[str, WorkReference] = {}
+    problems = []
+    for references, located in sets:
+        for index, reference in enumerate(references):
+            known = merged.setdefault(reference.id, reference)
+            if known != reference:
+                problems.append(
+                    located.problem(
+                        ("references", index, "id"),
+                        f"reference id '{reference.id}' is declared elsewhere with other details",
+                        value=reference.id,
+                        hint="give every work one entry, identical wherever it is declared,"
+                        " or another id",
+                    )
+                )
+    return merged, problems

@@ -1,39 +1,47 @@
 """Gather and validate everything before anything is rendered (as mkdocs does).
 
 The result is a Project: the module, the source corpus and every lesson that
-passed, plus the problems of those that did not. Rendering never sees an
-invalid lesson, and one bad file never hides the others.
+passed, plus the problems of those that did not. Every check runs here, so
+`handouts check` reports all that `handouts build` would; rendering never
+sees an invalid lesson, and one bad file never hides the others. What the
+checks learn (the spelling repairs each excerpt needs) travels forward in
+the Project, so the view does not work it out again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handouts.errors import Problem, Severity
+from handouts.integrity.fidelity import repairs_used
+from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
     check_charts,
     check_coverage,
+    check_facts,
     check_figures,
+    check_glyphs,
     check_guide,
     check_references,
+    merge_references,
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
 from handouts.loader.validate import did_you_mean, load_model
 from handouts.loader.yamlfile import Located
-from handouts.schema import Lesson, Module
-
-MODULE_FILE = "module.yaml"
-SOURCES_DIR = "sources"
+from handouts.schema import Lesson, Module, Normalisation, WorkReference
+from handouts.typeset.fonts import Typesetter
 
 
 @dataclass(frozen=True)
 class LessonFile:
-    """A valid lesson and the file it came from."""
+    """A valid lesson, the file it came from, and what its checks found out."""
 
     path: Path
     lesson: Lesson
+    repairs: dict[str, list[Normalisation]] = field(default_factory=dict)
+    """The declared spelling repairs each excerpt (by id) relies on."""
 
     @property
     def stem(self) -> str:
@@ -44,27 +52,22 @@ class LessonFile:
 class Project:
     """Everything a build needs, validated; or the reasons it is not."""
 
-    lessons_dir: Path
+    layout: Layout
+    fonts: Typesetter
     module: Module | None = None
     corpus: dict[str, CorpusDocument] = field(default_factory=dict)
+    references: dict[str, WorkReference] = field(default_factory=dict)
     lessons: list[LessonFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+    complete: bool = True
+    """Every lesson of the module was gathered (not a selection)."""
     blocked: bool = False
     """The module file or the corpus is unusable: no lesson can be rendered."""
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.warning]
-
-
-def lesson_paths(lessons_dir: Path) -> list[Path]:
-    """Every lesson file: all *.yaml in lessons/ except module.yaml."""
-    return sorted(p for p in lessons_dir.glob("*.yaml") if p.name != MODULE_FILE)
 
 
 def order_lessons(
@@ -90,14 +93,22 @@ def order_lessons(
 
 
 def load_lesson(
-    path: Path, corpus: dict[str, CorpusDocument]
+    path: Path,
+    corpus: dict[str, CorpusDocument],
+    fonts: Typesetter | None = None,
+    font_folder: Path = Path("templates/fonts"),
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
-    """One lesson file, validated and cross-checked against `corpus`; never raises for bad input."""
+    """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
+
+    `fonts` are those the lesson will print in (default: the bundled ones).
+    """
+    fonts = fonts or Typesetter.bundled()
     lesson, located, problems = load_model(Lesson, path)
     if lesson is not None:
         problems += check_references(lesson, located, corpus)
         problems += check_figures(lesson, located, corpus)
         problems += check_charts(lesson, located, corpus)
+        problems += check_glyphs(located, fonts, font_folder)
     return lesson, located, problems
 
 
@@ -118,37 +129,56 @@ def _check_order(module: Module, located: Located, lessons_dir: Path) -> list[Pr
     return problems
 
 
-def gather(root: Path, selected: Iterable[Path] | None = None) -> Project:
-    """Load and validate the module, the corpus and the lessons (all, or `selected`)."""
-    lessons_dir = root / "lessons"
-    project = Project(lessons_dir=lessons_dir)
-    module_path = lessons_dir / MODULE_FILE
-    if module_path.exists():
-        project.module, module_located, found = load_model(Module, module_path)
-        project.problems += found
-        if project.module is not None:
-            project.problems += _check_order(project.module, module_located, lessons_dir)
-    else:
-        project.problems.append(
-            Problem(
-                module_path,
-                "the module file is missing",
-                hint="create lessons/module.yaml (see README.md)",
-            )
-        )
-    project.corpus, found = load_corpus(lessons_dir / SOURCES_DIR)
-    project.problems += found
-    project.blocked = project.module is None or bool(project.errors)
+def _repairs(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> dict[str, list[Normalisation]]:
+    repairs = {}
+    for excerpt in lesson.sources:
+        doc = corpus[excerpt.source]
+        repairs[excerpt.id] = repairs_used(excerpt, doc.text, doc.record.normalisations)
+    return repairs
 
-    paths = list(selected) if selected is not None else lesson_paths(lessons_dir)
+
+def open_module(module_file: Path) -> tuple[Module | None, Located | None, list[Problem], Layout]:
+    """The module file, validated, and the layout it declares (the usual one if it is broken)."""
+    module, located, problems = load_model(Module, module_file)
+    return module, located, problems, Layout.at(module_file, module.folders if module else None)
+
+
+def gather(
+    module_file: Path, selected: Iterable[Path] | None = None, templates: Path | None = None
+) -> Project:
+    """Load and validate the module, the corpus and the lessons (all, or `selected`).
+
+    `templates` replaces the module's own template folder (the bundled one stays beneath).
+    """
+    module, module_located, found, layout = open_module(module_file)
+    if templates is not None:
+        layout = replace(layout, templates=templates.absolute())
+    fonts = Typesetter(layout.template_search)
+    font_folder = layout.templates / "fonts"
+    project = Project(layout=layout, fonts=fonts, module=module, complete=selected is None)
+    project.problems += found
+    if module is not None:
+        project.problems += _check_order(module, module_located, layout.lessons)
+        project.problems += check_glyphs(module_located, fonts, font_folder)
+    project.corpus, found = load_corpus(layout.sources)
+    project.problems += found
+    for doc in project.corpus.values():
+        project.problems += check_glyphs(doc.located, fonts, font_folder)
+    project.blocked = module is None or bool(project.errors)
+
+    paths = list(selected) if selected is not None else lesson_paths(layout.lessons)
     if selected is None:
-        paths, found = order_lessons(paths, project.module, module_path)
+        paths, found = order_lessons(paths, module, layout.module_file)
         project.problems += found
 
     ids: dict[str, Path] = {}
+    loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
-        lesson, located, found = load_lesson(path, project.corpus)
+        lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder)
         if lesson is not None:
+            loaded.append((lesson, located))
+            known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
+            found += check_facts(lesson.facts, ("facts",), located, known)
             if lesson.id in ids:
                 found.append(
                     located.problem(
@@ -163,9 +193,29 @@ def gather(root: Path, selected: Iterable[Path] | None = None) -> Project:
         if lesson is None or any(p.severity is Severity.error for p in found):
             project.failed.append(path)
         else:
-            project.lessons.append(LessonFile(path, lesson))
+            project.lessons.append(LessonFile(path, lesson, _repairs(lesson, project.corpus)))
+
+    sets = [(lesson.references, located) for lesson, located in loaded]
+    if module is not None:
+        sets.insert(0, (module.references, module_located))
+    project.references, found = merge_references(sets)
+    project.problems += found
     if selected is None and not project.failed:
         project.problems += check_coverage([f.lesson for f in project.lessons], project.corpus)
-    if project.module is not None and project.module.guide is not None:
-        project.problems += check_guide(project.module.guide, module_located, project.corpus)
+    if module is not None and module.guide is not None:
+        project.problems += check_guide(module.guide, module_located, project.corpus)
+        project.problems += check_facts(
+            module.guide.briefing, ("guide", "briefing"), module_located, project.references
+        )
     return project
+
+
+def missing_module(path: Path) -> Problem:
+    """The problem for a path that lies in no module."""
+    return Problem(
+        path,
+        f"no module here: no {MODULE_FILE} in this folder, its lessons/ folder, or any folder"
+        " above it",
+        hint="run handouts inside a module folder (one holding lessons/module.yaml),"
+        " or give --root",
+    )

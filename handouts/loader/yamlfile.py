@@ -39,7 +39,8 @@ class Located:
 
     path: Path
     data: Any
-    values: dict[Path_, Mark] = field(default_factory=dict)
+    positions: dict[Path_, Mark] = field(default_factory=dict)
+    """Where each value starts."""
     keys: dict[Path_, Mark] = field(default_factory=dict)
     blocks: set[Path_] = field(default_factory=set)
 
@@ -86,9 +87,9 @@ class Located:
 
     def mark(self, where: Path_, *, key: bool = False) -> Mark | None:
         """Position of the value (or key) at `where`, else of its nearest ancestor."""
-        table = self.keys if key else self.values
+        table = self.keys if key else self.positions
         for end in range(len(where), -1, -1):
-            found = table.get(where[:end]) or self.values.get(where[:end])
+            found = table.get(where[:end]) or self.positions.get(where[:end])
             if found:
                 return found
         return None
@@ -262,7 +263,7 @@ class _Builder:
                     )
                 ]
             )
-        self.located.values.setdefault(where, _mark(node.start_mark))
+        self.located.positions.setdefault(where, _mark(node.start_mark))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where, depth)
         if isinstance(node, yaml.SequenceNode):

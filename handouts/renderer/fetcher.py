@@ -23,11 +23,27 @@ class BlockedResource(FatalURLFetchingError):
 
 
 class RestrictedFetcher(URLFetcher):
-    """URLFetcher that serves only data: URLs and files inside `allowed` folders."""
+    """URLFetcher that serves only data: URLs and files inside `allowed` folders.
 
-    def __init__(self, allowed: list[Path]):
+    The folders are a search path: a file asked for in one of them is served
+    from the first folder that has a file of that name (a module's own
+    templates shadow the bundled ones, fonts and images included).
+    """
+
+    def __init__(self, allowed: list[Path] | tuple[Path, ...]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
         self.allowed = [folder.resolve() for folder in allowed]
+
+    def _overlay(self, path: Path) -> Path | None:
+        for folder in self.allowed:
+            if path.is_relative_to(folder):
+                relative = path.relative_to(folder)
+                for candidate in (f / relative for f in self.allowed):
+                    resolved = candidate.resolve()  # symlinks and '..' may not lead outside
+                    if resolved.is_file() and any(resolved.is_relative_to(f) for f in self.allowed):
+                        return resolved
+                return None
+        return None
 
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -37,7 +53,7 @@ class RestrictedFetcher(URLFetcher):
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
                 raise BlockedResource(url)
-            path = Path(unquote(parts.path)).resolve()
-            if any(path.is_relative_to(folder) for folder in self.allowed) and path.is_file():
-                return super().fetch(path.as_uri(), headers)
+            found = self._overlay(Path(unquote(parts.path)).resolve())
+            if found is not None:
+                return super().fetch(found.as_uri(), headers)
         raise BlockedResource(url)

@@ -1,7 +1,9 @@
-"""HTML -> PDF bytes with WeasyPrint, fonts bundled, resources restricted.
+"""HTML -> PDF bytes with WeasyPrint: fonts from the template search path, resources restricted.
 
-WeasyPrint is imported here only, and only when something is rendered, so
-commands that render nothing (check, list) stay fast.
+The renderer knows nothing of lessons: it is given HTML and the template
+search path its stylesheet, fonts and images come from. WeasyPrint is
+imported here only, and only when something is rendered, so commands that
+render nothing (check, list) stay fast.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from handouts.errors import Problem, ProblemsError
-from handouts.renderer.html import TEMPLATES_DIR, stylesheet_text
+from handouts.renderer.templates import stylesheet_text
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, language, title shown in the viewer and UA metadata."""
@@ -22,18 +24,18 @@ _IMAGE_CACHE: dict = {}
 
 
 @lru_cache(maxsize=2)
-def _context(templates_dir: Path):
+def _context(search: tuple[Path, ...]):
     """One FontConfiguration and stylesheet per process: memory stays flat across renders."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     from handouts.renderer.fetcher import RestrictedFetcher
 
-    fetcher = RestrictedFetcher([templates_dir])
+    fetcher = RestrictedFetcher(search)
     fonts = FontConfiguration()
     css = CSS(
-        string=stylesheet_text(templates_dir),
-        base_url=str(templates_dir) + "/",
+        string=stylesheet_text(search),
+        base_url=base_url(search),
         url_fetcher=fetcher,
         font_config=fonts,
     )
@@ -51,16 +53,21 @@ class Rendered:
     pages: int
 
 
-def render_pdf(html: str, source: Path, templates_dir: Path = TEMPLATES_DIR) -> Rendered:
+def base_url(search: tuple[Path, ...]) -> str:
+    """Relative URLs resolve in the bundled folder; the fetcher then looks along the path."""
+    return str(search[-1].resolve()) + "/"
+
+
+def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
     """The PDF of `html`; a blocked resource is an error naming `source`."""
     from weasyprint import HTML
 
     from handouts.renderer.fetcher import BlockedResource
     from handouts.renderer.tagging import add_table_header_scope
 
-    fetcher, fonts, css = _context(templates_dir)
+    fetcher, fonts, css = _context(search)
     try:
-        document = HTML(string=html, base_url=str(templates_dir) + "/", url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
         )
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=add_table_header_scope)
@@ -71,7 +78,7 @@ def render_pdf(html: str, source: Path, templates_dir: Path = TEMPLATES_DIR) -> 
                 Problem(
                     source,
                     f"the renderer {error}",
-                    hint="only files in templates/ and data: URLs may be loaded",
+                    hint="only files in the template folders and data: URLs may be loaded",
                 )
             ]
         ) from None

@@ -16,20 +16,21 @@ from handouts.schema.lesson import (
     VocabularyEntry,
     WorkReference,
 )
-from handouts.schema.module import Budget, CitedWork, GuidanceSection, Guide, Module, Paper
+from handouts.schema.module import Budget, CitedWork, Folders, GuidanceSection, Guide, Module, Paper
 from handouts.schema.source import Normalisation, Source, SourceKind, SourcePart
 
 __all__ = [
     "Activity",
-    "Budget",
-    "CitedWork",
     "AssumedFigure",
+    "Budget",
     "Chart",
     "ChartBar",
     "ChartValue",
+    "CitedWork",
     "DerivedFigure",
     "Excerpt",
     "Fact",
+    "Folders",
     "GuidanceSection",
     "Guide",
     "Lesson",
@@ -39,7 +40,7 @@ __all__ = [
     "Paper",
     "Phase",
     "Question",
-        "Skill",
+    "Skill",
     "Source",
     "SourceKind",
     "SourcePart",

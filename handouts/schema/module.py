@@ -75,6 +75,18 @@ class Budget(Strict):
     )
 
 
+class Folders(Strict):
+    """Where a module keeps its files, relative to the module folder (the one holding lessons/)."""
+
+    lessons: str = Field("lessons", description="Lesson files and module.yaml.")
+    sources: str = Field("lessons/sources", description="Source records and their texts.")
+    build: str = Field("build", description="Where PDFs are written.")
+    templates: str = Field(
+        "templates",
+        description="Templates, CSS and fonts that replace the bundled ones, file by file.",
+    )
+
+
 class Module(Strict):
     """lessons/module.yaml: the module's identity and lesson order."""
 
@@ -89,6 +101,9 @@ class Module(Strict):
         description="Lesson file stems in teaching order; other lesson files are built after them.",
     )
     credits: Text | None = Field(None, description="Authors, licence and acknowledgements.")
+    folders: Folders = Field(
+        default_factory=Folders, description="Folders of the module, if not the usual ones."
+    )
     budget: Budget = Field(
         default_factory=Budget, description="Pages and reading time a period allows."
     )

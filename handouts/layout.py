@@ -1,0 +1,83 @@
+"""Where a module's files are: found like git finds a repository, folders as settings.
+
+A module is a folder holding `lessons/module.yaml`. Commands look for it
+upward from the current folder (or from a lesson path given on the command
+line), so they work from anywhere inside the module, and a lesson is always
+checked against its own module's sources. Folder names are settings in
+module.yaml (`folders:`), relative to the module folder, with the usual
+layout as defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.schema import Folders
+from handouts.typeset.fonts import bundled_templates
+
+MODULE_FILE = "module.yaml"
+LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def find_module_file(start: Path) -> Path | None:
+    """The nearest module.yaml at or above `start`, in a folder or in its lessons/ folder."""
+    start = start.absolute()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        for candidate in (folder / MODULE_FILE, folder / "lessons" / MODULE_FILE):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders of one module, resolved."""
+
+    root: Path
+    module_file: Path
+    lessons: Path
+    sources: Path
+    build: Path
+    templates: Path
+
+    @classmethod
+    def at(cls, module_file: Path, folders: Folders | None = None) -> Layout:
+        """The layout of the module whose file is `module_file` (it sits in the lessons folder)."""
+        module_file = module_file.absolute()
+        root = module_file.parent.parent
+        folders = folders or Folders()
+        return cls(
+            root=root,
+            module_file=module_file,
+            lessons=root / folders.lessons,
+            sources=root / folders.sources,
+            build=root / folders.build,
+            templates=root / folders.templates,
+        )
+
+    @property
+    def template_search(self) -> tuple[Path, ...]:
+        """The module's own templates first (file by file), then the bundled ones."""
+        bundled = bundled_templates()
+        own = self.templates.resolve()
+        if own.is_dir() and own != bundled.resolve():
+            return (own, bundled)
+        return (bundled,)
+
+
+def is_lesson_file(path: Path) -> bool:
+    """A lesson: *.yaml or *.yml, not the module file, not an editor's lock or backup file."""
+    return (
+        path.suffix in LESSON_SUFFIXES
+        and path.name != MODULE_FILE
+        and not path.name.startswith((".", "#"))
+        and path.is_file()
+    )
+
+
+def lesson_paths(lessons_dir: Path) -> list[Path]:
+    """Every lesson file of a lessons folder, in name order."""
+    return sorted(p for p in lessons_dir.glob("*") if is_lesson_file(p))
