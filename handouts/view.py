@@ -32,8 +32,8 @@ from handouts.schema import (
 )
 from handouts.typeset.fonts import Typesetter
 
-EXCERPT_MEASURE_EM = 34.0
-"""Width of an excerpt line in ems of the body font (about 75 characters).
+EXCERPT_MEASURE_EM = 40.0
+"""Width of an excerpt line in ems of the body font (about 90 characters).
 Lines are fixed here, not by the layout, so line numbers are the same in
 every edition and paper size; print.css gives the frame room for this."""
 
