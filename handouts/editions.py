@@ -38,7 +38,8 @@ class Edition:
     source_per_page: bool = False
     """Each document (and chart) starts a new page, for projecting or handing out alone."""
     large_print: bool = False
-    """18 pt body text, 1.5 line spacing, larger writing space; same numbering."""
+    """18 pt body text, 1.5 line spacing, larger writing space, excerpts reflowed with the
+    other editions' line numbers marked in the text; same question numbering."""
     form_fields: bool = False
     """PDF form fields in place of the writing space and the name line."""
 
@@ -71,6 +72,7 @@ LARGE_PRINT = Edition(
     label="Student worksheet (large print)",
     audience="student",
     large_print=True,
+    marker="Large print",
 )
 FILLABLE = Edition(
     name="fillable", label="Student worksheet (fillable)", audience="student", form_fields=True

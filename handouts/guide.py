@@ -40,6 +40,7 @@ class SequenceRow:
     title: Markup
     central_question: Markup
     minutes: int
+    periods: int
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class GuideView:
     objectives: list[Markup]
     guidance: list[tuple[str, Markup]]
     sequence: list[SequenceRow]
-    total_minutes: int
+    total_periods: int
     lessons: list[LessonView]
     glossary: list[GlossaryEntry]
     timeline: list[TimelineView]
@@ -114,10 +115,17 @@ def build_guide_view(
         objectives=[render_inline(o) for o in guide.objectives],
         guidance=[(section.title, render_block(section.body)) for section in guide.guidance],
         sequence=[
-            SequenceRow(n, f"lesson-{view.id}", view.title, view.central_question, view.duration)
+            SequenceRow(
+                n,
+                f"lesson-{view.id}",
+                view.title,
+                view.central_question,
+                view.duration,
+                view.periods,
+            )
             for n, view in enumerate(views, start=1)
         ],
-        total_minutes=sum(view.duration for view in views),
+        total_periods=sum(view.periods for view in views),
         lessons=views,
         glossary=gather_glossary(lessons),
         timeline=build_timeline(guide.timeline, corpus),

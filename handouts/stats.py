@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import textstat
 
 from handouts.schema import Lesson
-from handouts.schema.lesson import Skill
+from handouts.schema.lesson import Phase, Skill
 
 SLACK = 1
 """Grades of tolerance on each side of the band before a lesson is called harder or easier."""
@@ -50,6 +50,19 @@ class LessonStats:
     """Flesch-Kincaid grade of the student-facing prose."""
     band: tuple[int, int] | None
     verdict: str
+    periods: int
+    reading_minutes: float
+    """Minutes students need to read everything printed for them, at the module's rate."""
+    planned_minutes: int
+    """Minutes the plan gives to reading: its context and source-work steps."""
+
+    @property
+    def reading_words(self) -> int:
+        return self.prose_words + self.excerpt_words
+
+    @property
+    def over_time(self) -> bool:
+        return self.reading_minutes > self.planned_minutes
 
     @property
     def questions(self) -> int:
@@ -59,17 +72,17 @@ class LessonStats:
 def student_prose(lesson: Lesson) -> list[str]:
     """The texts written for students to read, as Markdown source.
 
-    Answers, teacher notes and the lesson plan are for the teacher; excerpt
+    Answers, teacher notes, objectives and the lesson plan are for the teacher; excerpt
     text is quoted, not written, so its difficulty is the source's and not
     something an author can edit. Both are left out of the reading level.
     """
     return [
         lesson.context,
         lesson.central_question,
-        *lesson.objectives,
         lesson.content_note,
         *(entry.definition for entry in lesson.vocabulary),
         *(entry.event for entry in lesson.timeline),
+        *(excerpt.title for excerpt in lesson.sources),
         *(excerpt.headnote for excerpt in lesson.sources),
         *(question.prompt for question in lesson.questions),
     ]
@@ -133,21 +146,28 @@ def reading_grade(texts: Iterable[str]) -> float:
     return float(textstat.flesch_kincaid_grade(plain_text(texts)))
 
 
-def lesson_stats(lesson: Lesson) -> LessonStats:
-    """Counts, words and reading level of one validated lesson."""
+READING_PHASES = (Phase.context, Phase.source_work)
+"""The steps of a plan in which students read (and work on) the documents."""
+
+
+def lesson_stats(lesson: Lesson, reading_wpm: int = 130) -> LessonStats:
+    """Counts, words, reading time and reading level of one validated lesson."""
     skills = Counter(question.skill for question in lesson.questions)
     prose = student_prose(lesson)
     fk_grade = reading_grade(prose)
     band = parse_band(lesson.grade_band)
+    prose_words = textstat.lexicon_count(plain_text(prose))
+    excerpt_words = textstat.lexicon_count(plain_text(excerpt.text for excerpt in lesson.sources))
     return LessonStats(
         excerpts=len(lesson.sources),
         questions_per_skill={skill: skills[skill] for skill in Skill},
         points=sum(question.points or 0 for question in lesson.questions),
-        prose_words=textstat.lexicon_count(plain_text(prose)),
-        excerpt_words=textstat.lexicon_count(
-            plain_text(excerpt.text for excerpt in lesson.sources)
-        ),
+        prose_words=prose_words,
+        excerpt_words=excerpt_words,
         fk_grade=fk_grade,
         band=band,
         verdict=verdict(fk_grade, band),
+        periods=lesson.periods,
+        reading_minutes=(prose_words + excerpt_words) / reading_wpm,
+        planned_minutes=sum(a.minutes for a in lesson.activities if a.phase in READING_PHASES),
     )

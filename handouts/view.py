@@ -271,8 +271,19 @@ def build_timeline(
 ) -> list[TimelineView]:
     """Timeline rows, each naming the document that attests it (lessons and the guide)."""
     return [
-        TimelineView(t.date, render_inline(t.event), corpus[t.source].record.title) for t in entries
+        TimelineView(t.date, render_inline(t.event), short_label(corpus[t.source])) for t in entries
     ]
+
+
+def short_label(doc: CorpusDocument) -> str:
+    """'Werth 2010': a document named in a few characters (its author's surname, or its
+    publication, or its title, and the year of its date)."""
+    record = doc.record
+    if record.short_title:
+        return record.short_title
+    name = (record.author or record.publication or record.title).split(",")[0].split()[-1]
+    year = re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", record.date or "")
+    return f"{name} {year.group()}" if year else name
 
 
 def _chart_sources(chart: Chart, corpus: dict[str, CorpusDocument]) -> Markup:

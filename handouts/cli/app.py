@@ -153,6 +153,7 @@ def build(
         print_problems(report.problems)
         if report.outputs:
             click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
+            _report_budget(project, report.outputs)
         built = len({o.lesson.path for o in report.outputs if o.lesson})
         click.echo(
             f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
@@ -168,6 +169,31 @@ def build(
             failed = True
     if failed:
         raise SystemExit(1)
+
+
+def _report_budget(project: Project, outputs) -> None:
+    """Student worksheet pages against the module's budget; a worksheet over it is a warning."""
+    assert project.module is not None
+    per_period = project.module.budget.pages_per_period
+    rows, over = [], []
+    for output in outputs:
+        if output.lesson is None or output.edition.name != "student":
+            continue
+        allowed = per_period * output.lesson.lesson.periods
+        rows.append(f"{output.lesson.stem[:2]} {output.pages}/{allowed}")
+        if output.pages > allowed:
+            over.append((output.lesson.stem, output.pages, allowed))
+    if rows:
+        click.echo(
+            f"Worksheet pages against the budget ({per_period} a period): {', '.join(rows)}."
+        )
+    for stem, pages, allowed in over:
+        click.echo(
+            f"warning: {stem}: the student worksheet has {pages} pages; the budget allows"
+            f" {allowed} ({per_period} a period); shorten the lesson or set 'budget:' in"
+            " module.yaml",
+            err=True,
+        )
 
 
 def _pages_per_edition(outputs) -> str:
@@ -230,18 +256,22 @@ def _print_report(project: Project) -> None:
 
     from handouts.stats import LessonStats, lesson_stats, reading_grade, student_prose, verdict
 
-    stats = [lesson_stats(item.lesson) for item in lessons]
+    assert project.module is not None
+    wpm = project.module.budget.reading_wpm
+    stats = [lesson_stats(item.lesson, wpm) for item in lessons]
     # Numbers never wrap; in a narrow terminal the lesson name and the verdict fold instead.
     table = Table(
         title="Lesson report",
-        caption="Qs: questions, pts: points. FK: Flesch-Kincaid grade of the prose students\n"
+        caption="Qs: questions, pts: points, per: class periods. read: minutes to read every word\n"
+        f"students are given (prose and quoted) at {wpm} words a minute; plan: minutes the plan\n"
+        "gives to context and source work. FK: Flesch-Kincaid grade of the prose students\n"
         "read (not the excerpts); within band allows one grade either side.",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
     table.add_column("lesson", overflow="fold")
     numbers = ["excerpts", *SKILL_HEADINGS.values(), "Qs", "pts"]
-    numbers += ["words\nprose", "words\nquoted", "FK"]
+    numbers += ["words\nprose", "words\nquoted", "per", "min\nread", "min\nplan", "FK"]
     for heading in numbers:
         table.add_column(heading, justify="right", no_wrap=True)
     table.add_column("band")
@@ -254,6 +284,9 @@ def _print_report(project: Project) -> None:
             str(sum(s.points for s in rows)),
             str(sum(s.prose_words for s in rows)),
             str(sum(s.excerpt_words for s in rows)),
+            str(sum(s.periods for s in rows)),
+            f"{sum(s.reading_minutes for s in rows):.0f}",
+            str(sum(s.planned_minutes for s in rows)),
         ]
 
     for item, row in zip(lessons, stats, strict=True):
@@ -273,6 +306,14 @@ def _print_report(project: Project) -> None:
     if not console.is_terminal:  # piped or captured: no screen to fit, keep each row on a line
         console.width = 200
     console.print(table)
+    for item, row in zip(lessons, stats, strict=True):
+        if row.over_time:
+            click.echo(
+                f"warning: {item.stem}: students read {row.reading_words:,} words, about"
+                f" {row.reading_minutes:.0f} minutes at {wpm} words a minute, but the plan gives"
+                f" {row.planned_minutes} minutes to context and source work",
+                err=True,
+            )
 
 
 @cli.command(name="list")

@@ -10,12 +10,14 @@ from pathlib import Path
 from handouts.errors import Problem, Severity
 from handouts.integrity.fidelity import find_mismatch
 from handouts.integrity.figures import (
+    NOT_PROSE,
     check_derived,
     figure_key,
     find_unsourced,
     is_figure,
     prose_strings,
 )
+from handouts.integrity.names import find_unknown_names, lower_words, words_in
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
@@ -214,7 +216,35 @@ def check_coverage(lessons: list[Lesson], corpus: dict[str, CorpusDocument]) -> 
     ]
 
 
-def check_guide(guide: Guide, located: Located, corpus: dict[str, CorpusDocument]) -> list[Problem]:
+def _guide_names(
+    guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: list[str]
+) -> list[Problem]:
+    """The guide's capitalised words are in a document of the module, its facts, or declared."""
+    allowed = set(known_words)
+    for doc in corpus.values():
+        allowed |= words_in(doc.text) | words_in(doc.record.model_dump_json())
+    for fact in guide.briefing:
+        allowed |= words_in(fact.text)
+    data = located.data.get("guide")
+    texts = [doc.text for doc in corpus.values()] + [text for _, text in prose_strings(data)]
+    return [
+        located.problem(
+            ("guide", *item.where),
+            f"'{item.name}' is in no document of the module",
+            hint="check it against the documents; outside knowledge goes in the briefing with a"
+            " reference; an ordinary capitalised word goes in 'known_words'",
+            text_line=item.text_line,
+        )
+        for item in find_unknown_names(data, allowed, lower_words(texts), NOT_PROSE)
+    ]
+
+
+def check_guide(
+    guide: Guide,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    known_words: list[str] = (),
+) -> list[Problem]:
     """The guide's timeline and bibliography point into the corpus, faithfully; its figures too."""
     problems: list[Problem] = []
     root = ("guide",)
@@ -237,6 +267,7 @@ def check_guide(guide: Guide, located: Located, corpus: dict[str, CorpusDocument
                     text_line=mismatch.line_offset,
                 )
             )
+    problems += _guide_names(guide, located, corpus, known_words)
     sourced = set().union(*(doc.figures for doc in corpus.values()))
     for item in find_unsourced(located.data.get("guide"), sourced):
         problems.append(
@@ -348,3 +379,60 @@ def merge_references(
                     )
                 )
     return merged, problems
+
+
+WORDS_PER_LINE = 11
+"""Handwritten words a student fits on one ruled line (7 mm rules, A4 or Letter)."""
+
+
+def check_writing_space(lesson: Lesson, located: Located) -> list[Problem]:
+    """An exemplar longer than its writing space holds models an answer no student can write."""
+    problems = []
+    for index, question in enumerate(lesson.questions):
+        if question.organizer is not None and question.lines == 0:
+            continue  # the table is the answer space; its exemplar is the table
+        words = len(question.answer.split())
+        room = question.lines * WORDS_PER_LINE
+        if words > room:
+            problems.append(
+                located.problem(
+                    ("questions", index, "answer"),
+                    f"the exemplar answer has {words} words; {question.lines} ruled lines hold"
+                    f" about {room} handwritten words",
+                    hint=f"shorten the exemplar to what a student can write, or give"
+                    f" 'lines: {-(-words // WORDS_PER_LINE)}'",
+                    severity=Severity.warning,
+                )
+            )
+    return problems
+
+
+def check_names(
+    lesson: Lesson,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    known_words: list[str],
+    facts: list[Fact],
+) -> list[Problem]:
+    """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
+    cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
+    allowed = set(known_words)
+    for doc in cited:
+        allowed |= words_in(doc.text) | words_in(doc.record.model_dump_json())
+    for fact in facts:
+        allowed |= words_in(fact.text)
+    texts = [doc.text for doc in corpus.values()]
+    texts += [doc.record.model_dump_json() for doc in corpus.values()]
+    texts += [text for _, text in prose_strings(located.data)]
+    names = ", ".join(doc.record.id for doc in cited) or "none"
+    return [
+        located.problem(
+            item.where,
+            f"'{item.name}' is in no document this lesson cites ({names})",
+            hint="check it against the documents; outside knowledge goes in 'facts' (teacher"
+            " edition) with a reference; an ordinary capitalised word goes in the module's"
+            " 'known_words'",
+            text_line=item.text_line,
+        )
+        for item in find_unknown_names(located.data, allowed, lower_words(texts), NOT_PROSE)
+    ]

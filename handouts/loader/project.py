@@ -24,7 +24,9 @@ from handouts.loader.checks import (
     check_figures,
     check_glyphs,
     check_guide,
+    check_names,
     check_references,
+    check_writing_space,
     merge_references,
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
@@ -97,10 +99,12 @@ def load_lesson(
     corpus: dict[str, CorpusDocument],
     fonts: Typesetter | None = None,
     font_folder: Path = Path("templates/fonts"),
+    module: Module | None = None,
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
     """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
 
-    `fonts` are those the lesson will print in (default: the bundled ones).
+    `fonts` are those the lesson will print in (default: the bundled ones); `module`
+    gives the known words and the checked facts of the guide.
     """
     fonts = fonts or Typesetter.bundled()
     lesson, located, problems = load_model(Lesson, path)
@@ -109,6 +113,10 @@ def load_lesson(
         problems += check_figures(lesson, located, corpus)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
+        problems += check_writing_space(lesson, located)
+        known = module.known_words if module else []
+        facts = [*lesson.facts, *(module.guide.briefing if module and module.guide else [])]
+        problems += check_names(lesson, located, corpus, known, facts)
     return lesson, located, problems
 
 
@@ -174,7 +182,7 @@ def gather(
     ids: dict[str, Path] = {}
     loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
-        lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder)
+        lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder, module)
         if lesson is not None:
             loaded.append((lesson, located))
             known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
@@ -203,9 +211,12 @@ def gather(
     if selected is None and not project.failed:
         project.problems += check_coverage([f.lesson for f in project.lessons], project.corpus)
     if module is not None and module.guide is not None:
-        project.problems += check_guide(module.guide, module_located, project.corpus)
+        project.problems += check_guide(
+            module.guide, module_located, project.corpus, module.known_words
+        )
+        own = {reference.id: reference for reference in module.references}
         project.problems += check_facts(
-            module.guide.briefing, ("guide", "briefing"), module_located, project.references
+            module.guide.briefing, ("guide", "briefing"), module_located, own
         )
     return project
 

@@ -49,6 +49,11 @@ class Source(Strict):
         description="SHA-256 of the .txt file: proves the text is unchanged since it was received.",
     )
     title: Line = Field(description="Title of the document (or a descriptive title in brackets).")
+    short_title: Line | None = Field(
+        None,
+        description="A few words naming it in timelines, e.g. 'Werth 2010' (default: the"
+        " author's surname and the year).",
+    )
     author: Line | None = Field(None, description="Author, or null when the text names none.")
     date: Line | None = Field(None, description="Date of the document as known, or null.")
     publication: Line | None = Field(None, description="Where it was published, or null.")
