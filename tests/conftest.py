@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import unescape
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from PIL import Image
 from pypdf import PdfReader
 
 from handouts.build import build, plan
@@ -90,6 +92,37 @@ class PdfText:
     @property
     def words(self) -> list[str]:
         return words(self.body)
+
+
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM = 17, 15
+"""The page margins of print.css: the running header and footer sit inside them."""
+
+
+@lru_cache(maxsize=128)
+def page_fill(pdf: Path) -> list[float]:
+    """How far down its text area each page is inked (0 to 1), from the page as printed.
+
+    Text extraction cannot tell a page of ruled writing lines from a blank one; the
+    printed page can (pdftoppm at 30 dpi, greyscale).
+    """
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: install poppler-utils")
+    folder = pdf.parent / f".fill-{pdf.stem}"
+    folder.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-png", str(pdf), str(folder / "p")], check=True
+    )
+    height_pt = float(PdfReader(pdf).pages[0].mediabox.height)
+    fractions = []
+    for png in sorted(folder.glob("p-*.png")):
+        image = Image.open(png)
+        width, height = image.size
+        per_mm = height / height_pt * 72 / 25.4
+        top, bottom = int(MARGIN_TOP_MM * per_mm), height - int(MARGIN_BOTTOM_MM * per_mm)
+        pixels = image.load()
+        inked = [y for y in range(top, bottom) if any(pixels[x, y] < 160 for x in range(width))]
+        fractions.append((max(inked) - top) / (bottom - top) if inked else 0.0)
+    return fractions
 
 
 def question_numbers(text: str) -> list[int]:

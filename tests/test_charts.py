@@ -25,7 +25,8 @@ def chart_errors(tmp_path: Path, edit) -> list:
     target = tmp_path / LESSON_2.name
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _, _, problems = load_lesson(target, CORPUS)
-    return [p for p in problems if p.severity is Severity.error]
+    # The frozen lesson predates the names check; only the chart's errors are under test.
+    return [p for p in problems if p.severity is Severity.error and "charts" in (p.field or "")]
 
 
 def test_a_chart_value_its_source_does_not_give_is_an_error(tmp_path: Path) -> None:

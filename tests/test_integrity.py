@@ -21,10 +21,13 @@ from handouts.integrity.figures import CalculationError, check_calculation
 from handouts.layout import lesson_paths
 from handouts.loader.corpus import load_corpus
 from handouts.loader.project import load_lesson
+from handouts.loader.validate import load_model
 from handouts.loader.yamlfile import load_yaml
+from handouts.schema import Module
 
 LESSONS = lesson_paths(ROOT / "lessons")
 CORPUS, _ = load_corpus(ROOT / "lessons" / "sources")
+MODULE, _, _ = load_model(Module, ROOT / "lessons" / "module.yaml")
 _OMISSION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…")
 
 
@@ -49,7 +52,7 @@ def block(path: Path, where: tuple) -> tuple[list[str], int, int]:
 def errors_after(tmp_path: Path, name: str, lines: list[str]) -> list:
     target = tmp_path / name
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _, _, problems = load_lesson(target, CORPUS)
+    _, _, problems = load_lesson(target, CORPUS, module=MODULE)
     return [p for p in problems if p.severity is Severity.error]
 
 
@@ -117,6 +120,51 @@ def test_a_figure_no_source_holds_is_caught_at_its_line(tmp_path: Path, path: Pa
     assert [(e.line, e.field) for e in errors] == [(start + 1, "context")]
     assert "the figure 123,457 is in no source this lesson cites" in errors[0].message
     assert "declare it under 'derived'" in errors[0].hint
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_place_no_document_names_in_a_teacher_note_is_caught_at_its_line(
+    tmp_path: Path, path: Path
+) -> None:
+    """Review finding C1: a region added from memory must not pass as a checked fact."""
+    lines, start, _ = block(path, ("teacher_notes",))
+    indent = re.match(r"\s*", lines[start]).group()
+    lines[start:start] = [indent + "The telegram came from the Yaroslavl region.", ""]
+    errors = errors_after(tmp_path, path.name, lines)
+    assert [(e.line, e.field) for e in errors] == [(start + 1, "teacher_notes")]
+    assert "'Yaroslavl' is in no document this lesson cites" in errors[0].message
+    assert "'facts'" in errors[0].hint
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_figure_in_a_headnote_and_in_an_excerpt_title_is_caught(
+    tmp_path: Path, path: Path
+) -> None:
+    lines, start, _ = block(path, ("sources", 0, "headnote"))
+    indent = re.match(r"\s*", lines[start]).group()
+    lines[start:start] = [indent + "It reached 9,876 readers.", ""]
+    errors = errors_after(tmp_path, path.name, lines)
+    assert [(e.line, e.field) for e in errors] == [(start + 1, "sources[0].headnote")]
+    assert "the figure 9,876 is in no source" in errors[0].message
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    title = load_yaml(path).mark(("sources", 1, "title")).line - 1
+    key, _, value = lines[title].partition("title: ")
+    quote = value[0] if value[:1] in "\"'" else ""
+    lines[title] = f"{key}title: {quote}9,875 pages of {value[len(quote) :]}"
+    errors = errors_after(tmp_path, path.name, lines)
+    assert [(e.line, e.field) for e in errors] == [(title + 1, "sources[1].title")]
+    assert "the figure 9,875 is in no source" in errors[0].message
+
+
+def test_a_name_from_a_checked_fact_is_allowed_in_teacher_text(tmp_path: Path) -> None:
+    path = ROOT / "lessons" / "02-a-quota-for-killings.yaml"
+    lines, start, _ = block(path, ("teacher_notes",))
+    indent = re.match(r"\s*", lines[start]).group()
+    lines[start:start] = [indent + "The Bukovsky Archive places it in the Gorky Region.", ""]
+    errors = errors_after(tmp_path, path.name, lines)
+    assert errors == [] or all("Gorky" not in e.message for e in errors)
+    assert "Gorky" in " ".join(f.text for f in MODULE.guide.briefing)
 
 
 def test_a_figure_from_a_document_the_lesson_does_not_cite_names_that_document(

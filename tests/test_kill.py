@@ -30,7 +30,7 @@ def test_sigkill_during_rendering_never_leaves_a_broken_pdf(scratch: Path) -> No
 
     lesson = scratch / "lessons" / "01-orders-from-the-center.yaml"
     text = lesson.read_text(encoding="utf-8")
-    lesson.write_text(text.replace("title: Orders from the Center", "title: Orders Revised"))
+    lesson.write_text(text.replace("title: Orders from the Center", "title: Orders revised"))
 
     killed = 0
     for delay in (0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.4):
@@ -46,5 +46,5 @@ def test_sigkill_during_rendering_never_leaves_a_broken_pdf(scratch: Path) -> No
                 continue
             pdf = read_pdf(path)  # a complete new file: it parses, and it is the new version
             assert data.rstrip().endswith(b"%%EOF")
-            assert "Orders Revised" in pdf.pages[0]
+            assert "Orders revised" in pdf.pages[0]
     assert killed >= 3  # the kills landed while the build was running

@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 import pikepdf
-from conftest import RUNNING, Built, contains, read_pdf, words
+from conftest import RUNNING, Built, contains, page_fill, read_pdf, words
 from pypdf import PdfReader
 
 from handouts.build import lesson_html
 from handouts.editions import EDITIONS, LARGE_PRINT, STUDENT
 from handouts.schema import Paper
-from handouts.view import build_view
+from handouts.view import build_view, print_order
 
 NAME_FIELDS = ("name", "class", "date")
 
@@ -89,14 +89,25 @@ def test_fillable_has_a_field_per_question_plus_name_class_date(built: Built) ->
     for lesson_file in built.project.lessons:
         path = built.outputs[(lesson_file.stem, "fillable")]
         fields = PdfReader(path).get_fields()
-        questions = [q for q in lesson_file.lesson.questions if q.lines]
-        assert len(fields) == len(questions) + len(NAME_FIELDS)
+        lesson = lesson_file.lesson
+        questions = [q for q in lesson.questions if q.lines]
+        cells = {  # an organizer's cells are fields too, named by question, row and column
+            f"{q.id}-r{row}c{column}": q
+            for q in lesson.questions
+            if q.organizer
+            for row in range(1, (len(q.organizer.row_labels) or q.organizer.rows) + 1)
+            for column in range(1, len(q.organizer.columns) + 1)
+        }
+        assert len(fields) == len(questions) + len(cells) + len(NAME_FIELDS)
         assert list(fields)[:3] == list(NAME_FIELDS)
-        for number, question in enumerate(lesson_file.lesson.questions, start=1):
+        numbers = {q.id: n for n, q in enumerate(print_order(lesson), start=1)}
+        for question in questions:
             field = fields[question.id]
             assert field["/FT"] == "/Tx"
             assert field["/Ff"] & 4096, "multi-line"  # PDF field flag bit 13
-            assert field["/TU"] == f"Answer to question {number}"
+            assert field["/TU"] == f"Answer to question {numbers[question.id]}"
+        for name, question in cells.items():
+            assert fields[name]["/TU"].endswith(f"(question {numbers[question.id]})"), name
         with pikepdf.open(path) as pdf:
             widgets = [
                 a
@@ -173,16 +184,16 @@ def test_copied_text_has_no_ligatures_soft_hyphens_or_blank_pages(built: Built) 
     for (stem, edition), path in built.outputs.items():
         pdf = read_pdf(path)
         assert not re.search("[\ufb00-\ufb06\u00ad]", pdf.text), (stem, edition)
-        empty = [
+        wordless = [
             number
             for number, page in enumerate(pdf.pages, start=1)
             if not [line for line in page.splitlines() if line.strip() and not RUNNING.match(line)]
         ]
-        # Only large print may hold a page of nothing but ruled lines: the writing space of a
-        # question taller than a page runs on. Never at the end, never anywhere else.
-        if edition != "large-print":
-            assert not empty, f"{stem} {edition}: blank pages {empty}"
-        assert len(pdf.pages) not in empty, f"{stem} {edition}: blank last page"
+        # A page without words may only be writing space run on from a question taller than
+        # the room left (ruled lines: ink); a page with nothing printed on it never appears.
+        fill = page_fill(path)
+        blank = [number for number in wordless if fill[number - 1] == 0]
+        assert not blank, f"{stem} {edition}: blank pages {blank}"
 
 
 HEADINGS = re.compile(

@@ -30,9 +30,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_annotated_example_lesson_is_valid(scratch: Path) -> None:
-    (example,) = re.findall(
+    example = re.findall(
         r"```yaml\n(.*?)```", section("### A lesson, field by field"), flags=re.DOTALL
-    )
+    )[0]
     (scratch / "lessons" / "example.yaml").write_text(example, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "lessons/example.yaml"])
     assert result.exit_code == 0, result.output

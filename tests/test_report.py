@@ -34,7 +34,7 @@ SMALL = {
     "grade_band": "10–12",
     "duration": 20,
     "central_question": "Who set the numbers?",  # 4 words
-    "objectives": ["I can name a source.", "I can *compare* two sources."],  # 5 + 5
+    "objectives": [f"I can name {HIDDEN}.", "I can *compare* two sources."],  # teacher only
     "skills": ["sourcing"],
     "content_note": "This lesson discusses executions.",  # 4
     "context": "Stalin ruled the Soviet Union.",  # 5
@@ -44,14 +44,14 @@ SMALL = {
         {
             "id": "a",
             "source": "x",
-            "title": f"{HIDDEN} title",
+            "title": "A title",  # 2
             "headnote": "A secret decision.",  # 3
             "text": f"The troikas shall be formed by {HIDDEN}.",  # 7 quoted
         },
         {
             "id": "b",
             "source": "y",
-            "title": "Werth",
+            "title": "Werth",  # 1
             "headnote": "A historian writes.",  # 3
             "text": "More than seven hundred thousand were condemned ... and shot.",  # 9 quoted
         },
@@ -82,11 +82,13 @@ SMALL = {
         },
     ],
     "activities": [
-        {"phase": "opening", "minutes": 5, "title": "Start", "description": f"{HIDDEN} ideas."}
+        {"phase": "opening", "minutes": 5, "title": "Start", "description": f"{HIDDEN} ideas."},
+        {"phase": "source work", "minutes": 10, "title": "Read", "description": "Documents."},
+        {"phase": "writing", "minutes": 5, "title": "Write", "description": "Answers."},
     ],
     "teacher_notes": f"{HIDDEN} " * 50,
 }
-PROSE_WORDS = 4 + 10 + 4 + 5 + 5 + 3 + 3 + 3 + 4 + 4 + 4
+PROSE_WORDS = 4 + 4 + 5 + 5 + 3 + 2 + 1 + 3 + 3 + 4 + 4 + 4
 EXCERPT_WORDS = 7 + 9
 
 SIMPLE = "The cat sat on the mat. The dog ran to the park. We had fun."
@@ -114,6 +116,21 @@ def test_small_lesson_has_the_exact_counts() -> None:
     assert stats.prose_words == PROSE_WORDS
     assert stats.excerpt_words == EXCERPT_WORDS
     assert stats.band == (10, 12)
+    assert stats.reading_words == PROSE_WORDS + EXCERPT_WORDS
+    assert stats.reading_minutes == pytest.approx((PROSE_WORDS + EXCERPT_WORDS) / 130)
+    assert stats.planned_minutes == 10  # source work only: opening and writing are not reading
+    assert not stats.over_time
+
+
+def test_a_lesson_whose_reading_outruns_its_plan_is_a_warning(scratch: Path) -> None:
+    module = scratch / "lessons" / "module.yaml"
+    module.write_text(
+        module.read_text(encoding="utf-8") + "budget:\n  reading_wpm: 40\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["check", "--report"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {LESSON_1.stem}: students read" in result.output
+    assert "at 40 words a minute, but the plan gives" in result.output
 
 
 def test_student_prose_leaves_out_answers_notes_activities_and_excerpts() -> None:

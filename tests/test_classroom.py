@@ -1,0 +1,100 @@
+"""Lessons a class can finish: read from the real module's PDFs, as a teacher would check them.
+
+Each worksheet fits the module's page budget in A4 and in Letter with no
+near-empty page, each document is followed by its own questions, and large
+print reads as text (no broken lines, no italics, a one-line header).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import Built, HtmlText, page_fill, read_pdf, words
+from pypdf import PdfReader
+
+from handouts.build import build
+from handouts.editions import STUDENT
+from handouts.schema import Paper
+
+QUARTER = 0.25
+
+
+@pytest.fixture(scope="session")
+def letter(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every student worksheet on US Letter."""
+    out = tmp_path_factory.mktemp("letter")
+    project = replace(
+        built.project, layout=replace(built.project.layout, build=out), complete=False
+    )
+    report = build(project, [STUDENT], Paper.letter)
+    assert not report.problems
+    return {output.lesson.stem: output.path for output in report.outputs}
+
+
+def budget(built: Built, stem: str) -> int:
+    lesson = next(f.lesson for f in built.project.lessons if f.stem == stem)
+    return built.project.module.budget.pages_per_period * lesson.periods
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_worksheet_fits_its_budget_with_no_near_empty_page(
+    built: Built, letter: dict[str, Path], paper: str
+) -> None:
+    for lesson_file in built.project.lessons:
+        stem = lesson_file.stem
+        pdf = built.outputs[(stem, "student")] if paper == "a4" else letter[stem]
+        pages = page_fill(pdf)
+        assert len(pages) <= budget(built, stem), (stem, paper, len(pages))
+        for number, used in enumerate(pages[:-1], start=1):
+            assert used >= QUARTER, f"{stem} ({paper}) page {number} is {used:.0%} used"
+
+
+def test_each_document_is_followed_by_its_questions_in_the_student_pdf(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        lesson = lesson_file.lesson
+        text = read_pdf(built.outputs[(lesson_file.stem, "student")]).body
+        starts = [text.index(f"Document {chr(65 + i)}") for i in range(len(lesson.sources))]
+        ends = [*starts[1:], len(text)]
+        for question in lesson.questions:
+            position = _position(text, question.prompt)
+            if len(question.sources) == 1:
+                index = [e.id for e in lesson.sources].index(question.sources[0])
+                assert starts[index] < position < ends[index], (lesson_file.stem, question.id)
+            else:
+                assert position > starts[-1], (lesson_file.stem, question.id)
+
+
+def _position(text: str, prompt: str) -> int:
+    """Where the first words of a prompt stand in the extracted text (line breaks vary)."""
+    first = words(prompt)[:6]
+    pattern = r"\W+".join(re.escape(word) for word in first)
+    match = re.search(pattern, text)
+    assert match, first
+    return match.start()
+
+
+def test_large_print_reflows_excerpts_with_the_same_line_marks(html: HtmlText) -> None:
+    for lesson_file in html.project.lessons:
+        large = html.html[(lesson_file.stem, "large-print")]
+        standard = html.html[(lesson_file.stem, "student")]
+        assert '<div class="line">' in standard
+        assert '<div class="line">' not in large, lesson_file.stem  # no broken source lines
+        assert large.count('class="ln-flow"') == standard.count('<span class="ln">')
+
+
+def test_large_print_has_no_italics_and_a_one_line_header(built: Built) -> None:
+    for lesson_file in built.project.lessons:
+        path = built.outputs[(lesson_file.stem, "large-print")]
+        reader = PdfReader(path)
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert not [f for f in fonts if "Italic" in f], (lesson_file.stem, fonts)
+        for number, page in enumerate(read_pdf(path).pages, start=1):
+            first = page.splitlines()[0]
+            assert "LARGE PRINT" in first, (lesson_file.stem, number, first)
