@@ -49,6 +49,14 @@ def block(path: Path, where: tuple) -> tuple[list[str], int, int]:
     return path.read_text(encoding="utf-8").splitlines(), start, start + count
 
 
+def with_paragraph(path: Path, where: tuple, sentence: str) -> tuple[list[str], int]:
+    """The file's lines with `sentence` as a new first paragraph of the text block at `where`."""
+    lines, start, _ = block(path, where)
+    indent = re.match(r"\s*", lines[start]).group()
+    lines[start:start] = [indent + sentence, ""]
+    return lines, start
+
+
 def errors_after(tmp_path: Path, name: str, lines: list[str]) -> list:
     target = tmp_path / name
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -113,9 +121,7 @@ def test_moving_a_passage_across_an_omission_is_caught(
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_a_figure_no_source_holds_is_caught_at_its_line(tmp_path: Path, path: Path) -> None:
-    lines, start, _ = block(path, ("context",))
-    indent = re.match(r"\s*", lines[start]).group()
-    lines[start:start] = [indent + "By then 123,457 people had been counted.", ""]
+    lines, start = with_paragraph(path, ("context",), "By then 123,457 people had been counted.")
     errors = errors_after(tmp_path, path.name, lines)
     assert [(e.line, e.field) for e in errors] == [(start + 1, "context")]
     assert "the figure 123,457 is in no source this lesson cites" in errors[0].message
@@ -127,9 +133,8 @@ def test_a_place_no_document_names_in_a_teacher_note_is_caught_at_its_line(
     tmp_path: Path, path: Path
 ) -> None:
     """Review finding C1: a region added from memory must not pass as a checked fact."""
-    lines, start, _ = block(path, ("teacher_notes",))
-    indent = re.match(r"\s*", lines[start]).group()
-    lines[start:start] = [indent + "The telegram came from the Yaroslavl region.", ""]
+    sentence = "The telegram came from the Yaroslavl region."
+    lines, start = with_paragraph(path, ("teacher_notes",), sentence)
     errors = errors_after(tmp_path, path.name, lines)
     assert [(e.line, e.field) for e in errors] == [(start + 1, "teacher_notes")]
     assert "'Yaroslavl' is in no document this lesson cites" in errors[0].message
@@ -140,9 +145,7 @@ def test_a_place_no_document_names_in_a_teacher_note_is_caught_at_its_line(
 def test_a_figure_in_a_headnote_and_in_an_excerpt_title_is_caught(
     tmp_path: Path, path: Path
 ) -> None:
-    lines, start, _ = block(path, ("sources", 0, "headnote"))
-    indent = re.match(r"\s*", lines[start]).group()
-    lines[start:start] = [indent + "It reached 9,876 readers.", ""]
+    lines, start = with_paragraph(path, ("sources", 0, "headnote"), "It reached 9,876 readers.")
     errors = errors_after(tmp_path, path.name, lines)
     assert [(e.line, e.field) for e in errors] == [(start + 1, "sources[0].headnote")]
     assert "the figure 9,876 is in no source" in errors[0].message
@@ -159,9 +162,8 @@ def test_a_figure_in_a_headnote_and_in_an_excerpt_title_is_caught(
 
 def test_a_name_from_a_checked_fact_is_allowed_in_teacher_text(tmp_path: Path) -> None:
     path = ROOT / "lessons" / "02-a-quota-for-killings.yaml"
-    lines, start, _ = block(path, ("teacher_notes",))
-    indent = re.match(r"\s*", lines[start]).group()
-    lines[start:start] = [indent + "The Bukovsky Archive places it in the Gorky Region.", ""]
+    sentence = "The Bukovsky Archive places it in the Gorky Region."
+    lines, _ = with_paragraph(path, ("teacher_notes",), sentence)
     errors = errors_after(tmp_path, path.name, lines)
     assert errors == [] or all("Gorky" not in e.message for e in errors)
     assert "Gorky" in " ".join(f.text for f in MODULE.guide.briefing)
@@ -171,9 +173,7 @@ def test_a_figure_from_a_document_the_lesson_does_not_cite_names_that_document(
     tmp_path: Path,
 ) -> None:
     path = ROOT / "lessons" / "01-orders-from-the-center.yaml"  # cites 002 and 004, not 003
-    lines, start, _ = block(path, ("context",))
-    indent = re.match(r"\s*", lines[start]).group()
-    lines[start:start] = [indent + "The tablet names 1,111 prisoners.", ""]
+    lines, start = with_paragraph(path, ("context",), "The tablet names 1,111 prisoners.")
     errors = errors_after(tmp_path, path.name, lines)
     assert len(errors) == 1
     assert "it is in novaya-gazeta-quota: cite that document" in errors[0].hint
