@@ -173,7 +173,7 @@ def test_a_figure_from_a_document_the_lesson_does_not_cite_names_that_document(
     tmp_path: Path,
 ) -> None:
     path = ROOT / "lessons" / "01-orders-from-the-center.yaml"  # cites 002 and 004, not 003
-    lines, start = with_paragraph(path, ("context",), "The tablet names 1,111 prisoners.")
+    lines, _ = with_paragraph(path, ("context",), "The tablet names 1,111 prisoners.")
     errors = errors_after(tmp_path, path.name, lines)
     assert len(errors) == 1
     assert "it is in novaya-gazeta-quota: cite that document" in errors[0].hint
