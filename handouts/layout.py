@@ -11,13 +11,22 @@ layout as defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from handouts.schema import Folders
-from handouts.typeset.fonts import bundled_templates
 
 MODULE_FILE = "module.yaml"
 LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_templates() -> Path:
+    """The templates, CSS and fonts shipped in the package (the repository's templates/).
+
+    `handouts/templates` is a link to the top-level folder in a checkout and a
+    real folder in an installed wheel: one lookup serves both.
+    """
+    return Path(str(files("handouts") / "templates"))
 
 
 def find_module_file(start: Path) -> Path | None:

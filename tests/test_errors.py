@@ -251,7 +251,7 @@ def _user_templates(scratch: Path, *names: str) -> Path:
     """The module's own templates folder, holding copies of the named bundled files."""
     import shutil
 
-    from handouts.typeset.fonts import bundled_templates
+    from handouts.layout import bundled_templates
 
     folder = scratch / "templates"
     folder.mkdir(exist_ok=True)

@@ -103,8 +103,8 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
 
 
 def test_fetcher_refuses_network_and_files_outside_templates(tmp_path: Path) -> None:
+    from handouts.layout import bundled_templates
     from handouts.renderer.fetcher import BlockedResource, RestrictedFetcher
-    from handouts.typeset.fonts import bundled_templates
 
     TEMPLATES_DIR = bundled_templates().resolve()
     fetcher = RestrictedFetcher([TEMPLATES_DIR])
@@ -134,8 +134,8 @@ def test_fetcher_refuses_network_and_files_outside_templates(tmp_path: Path) -> 
 
 
 def test_fetcher_serves_a_module_file_in_place_of_the_bundled_one(tmp_path: Path) -> None:
+    from handouts.layout import bundled_templates
     from handouts.renderer.fetcher import BlockedResource, RestrictedFetcher
-    from handouts.typeset.fonts import bundled_templates
 
     bundled = bundled_templates().resolve()
     own = tmp_path / "templates"

@@ -20,10 +20,11 @@ import base64
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from markupsafe import Markup
+
+from handouts.layout import bundled_templates
 
 BODY_FONT = "fonts/CharisSIL-Regular.ttf"
 ITALIC_FONT = "fonts/CharisSIL-Italic.ttf"
@@ -31,11 +32,6 @@ ITALIC_FONT = "fonts/CharisSIL-Italic.ttf"
 FONT_SUFFIXES = (".ttf", ".otf")
 NUMBER_HEIGHT_EM = 0.62
 """Height of a drawn line number (the cap height, roughly); print.css sizes .ln-digits to it."""
-
-
-def bundled_templates() -> Path:
-    """The templates, CSS and fonts shipped in the package (the repository's templates/)."""
-    return Path(str(files("handouts") / "templates"))
 
 
 @lru_cache(maxsize=8)
