@@ -191,7 +191,7 @@ def test_copied_text_has_no_ligatures_soft_hyphens_or_blank_pages(built: Built) 
         ]
         # A page without words may only be writing space run on from a question taller than
         # the room left (ruled lines: ink); a page with nothing printed on it never appears.
-        fill = page_fill(path)
+        fill = page_fill(path) if wordless else []
         blank = [number for number in wordless if fill[number - 1] == 0]
         assert not blank, f"{stem} {edition}: blank pages {blank}"
 
