@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -69,6 +69,8 @@ class ExcerptView:
     adapted: bool
     original: Markup | None
     reliability: Markup
+    reliability_in: str | None
+    """The label of an earlier document from the same source, whose note this one shares."""
     repairs: list[RepairView]
     insertions: list[str]
 
@@ -261,6 +263,7 @@ def build_excerpt(
         adapted=excerpt.adapted,
         original=render_block(excerpt.original) if excerpt.original else None,
         reliability=render_block(doc.record.reliability),
+        reliability_in=None,
         repairs=[RepairView(r.find, r.replace, render_inline(r.reason)) for r in repairs],
         insertions=excerpt.insertions,
     )
@@ -421,6 +424,11 @@ def build_view(
         build_excerpt(i, e, corpus[e.source], lesson_file.repairs.get(e.id, []), fonts)
         for i, e in enumerate(lesson.sources)
     ]
+    first: dict[str, str] = {}  # one reliability note per source; later excerpts point to it
+    for index, (excerpt, view) in enumerate(zip(lesson.sources, excerpts, strict=True)):
+        if excerpt.source in first:
+            excerpts[index] = replace(view, reliability_in=first[excerpt.source])
+        first.setdefault(excerpt.source, view.label)
     letters = {e.id: view.letter for e, view in zip(lesson.sources, excerpts, strict=True)}
     questions = [
         QuestionView(

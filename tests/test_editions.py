@@ -186,3 +186,23 @@ def test_numbering_is_the_same_in_every_edition(html: HtmlText) -> None:
             assert [int(n) for _, n in found] == list(range(1, len(found) + 1)), edition
             assert numbering in (None, found), edition
             numbering = found
+
+
+def test_a_source_quoted_twice_gets_its_reliability_note_once(html: HtmlText) -> None:
+    shared = 0
+    for lesson_file in html.project.lessons:
+        lesson = lesson_file.lesson
+        page = html.html[(lesson_file.stem, "teacher")]
+        text = html.text(lesson_file, "teacher").words
+        first: dict[str, str] = {}
+        for index, excerpt in enumerate(lesson.sources):
+            label = f"Document {chr(65 + index)}"
+            if excerpt.source in first:
+                assert f"The same source as {first[excerpt.source]}: see the note there." in page
+                shared += 1
+            first.setdefault(excerpt.source, label)
+        for source in first:
+            opening = words(html.project.corpus[source].record.reliability)[:10]
+            runs = [i for i in range(len(text)) if text[i : i + len(opening)] == opening]
+            assert len(runs) == 1, (lesson_file.stem, source, len(runs))
+    assert shared  # the module quotes Werth more than once in a lesson
