@@ -115,7 +115,7 @@ def page_fill(pdf: Path) -> list[float]:
     height_pt = float(PdfReader(pdf).pages[0].mediabox.height)
     fractions = []
     for png in sorted(folder.glob("p-*.png")):
-        image = Image.open(png)
+        image = Image.open(png).convert("L")
         width, height = image.size
         per_mm = height / height_pt * 72 / 25.4
         top, bottom = int(MARGIN_TOP_MM * per_mm), height - int(MARGIN_BOTTOM_MM * per_mm)

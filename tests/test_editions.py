@@ -95,7 +95,8 @@ def test_excerpts_print_word_for_word_without_line_numbers_in_the_text(built: Bu
                     if line.mark is None or not line_words:
                         continue
                     assert contains(pdf_words, line_words), (excerpt.id, line.number)
-                    assert not contains(pdf_words, [str(line.number), *line_words])
+                    if len(line_words) >= 4:  # a short line may follow its number by chance
+                        assert not contains(pdf_words, [str(line.number), *line_words])
                     checked += 1
     assert checked > 0
 
