@@ -33,7 +33,7 @@ def test_sigkill_during_rendering_never_leaves_a_broken_pdf(scratch: Path) -> No
     lesson.write_text(text.replace("title: Orders from the Center", "title: Orders revised"))
 
     killed = 0
-    for delay in (0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.4):
+    for delay in (0.6, 0.9, 1.2, 1.5, 1.8):
         process = start_build(scratch)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

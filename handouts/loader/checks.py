@@ -220,13 +220,12 @@ def _guide_names(
     guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: list[str]
 ) -> list[Problem]:
     """The guide's capitalised words are in a document of the module, its facts, or declared."""
-    allowed = set(known_words)
-    for doc in corpus.values():
-        allowed |= words_in(doc.text) | words_in(doc.record.model_dump_json())
+    allowed = set(known_words).union(*(doc.words for doc in corpus.values()))
     for fact in guide.briefing:
         allowed |= words_in(fact.text)
     data = located.data.get("guide")
-    texts = [doc.text for doc in corpus.values()] + [text for _, text in prose_strings(data)]
+    ordinary = lower_words(text for _, text in prose_strings(data))
+    ordinary |= set().union(*(doc.lower_words for doc in corpus.values()))
     return [
         located.problem(
             ("guide", *item.where),
@@ -235,7 +234,7 @@ def _guide_names(
             " reference; an ordinary capitalised word goes in 'known_words'",
             text_line=item.text_line,
         )
-        for item in find_unknown_names(data, allowed, lower_words(texts), NOT_PROSE)
+        for item in find_unknown_names(data, allowed, ordinary, NOT_PROSE)
     ]
 
 
@@ -416,14 +415,11 @@ def check_names(
 ) -> list[Problem]:
     """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
-    allowed = set(known_words)
-    for doc in cited:
-        allowed |= words_in(doc.text) | words_in(doc.record.model_dump_json())
+    allowed = set(known_words).union(*(doc.words for doc in cited))
     for fact in facts:
         allowed |= words_in(fact.text)
-    texts = [doc.text for doc in corpus.values()]
-    texts += [doc.record.model_dump_json() for doc in corpus.values()]
-    texts += [text for _, text in prose_strings(located.data)]
+    ordinary = lower_words(text for _, text in prose_strings(located.data))
+    ordinary |= set().union(*(doc.lower_words for doc in corpus.values()))
     names = ", ".join(doc.record.id for doc in cited) or "none"
     return [
         located.problem(
@@ -434,5 +430,5 @@ def check_names(
             " 'known_words'",
             text_line=item.text_line,
         )
-        for item in find_unknown_names(located.data, allowed, lower_words(texts), NOT_PROSE)
+        for item in find_unknown_names(located.data, allowed, ordinary, NOT_PROSE)
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from handouts.errors import Problem
 from handouts.integrity.figures import figures_in
+from handouts.integrity.names import words_in
 from handouts.loader.validate import load_model
 from handouts.loader.yamlfile import Located
 from handouts.schema import Source
@@ -28,6 +29,16 @@ class CorpusDocument:
     def figures(self) -> set[str]:
         """Every number in the text, in comparable form."""
         return figures_in(self.text)
+
+    @cached_property
+    def words(self) -> set[str]:
+        """Every word of the text and of its record as written: the names it attests."""
+        return words_in(self.text) | words_in(self.record.model_dump_json())
+
+    @cached_property
+    def lower_words(self) -> set[str]:
+        """Words it writes in lower case: ordinary words, not names."""
+        return {word for word in self.words if word.islower()}
 
 
 def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Problem]]:
