@@ -70,8 +70,12 @@ class GuideView:
 
 
 def term_key(term: str) -> str:
-    """How a term sorts and matches: without quotation marks, emphasis or case."""
-    return re.sub(r"[\"'“”‘’*]", "", term).strip().casefold()
+    """How a term sorts and matches: without quotation marks, emphasis, case or a plural
+    "s"; a term with its short form in brackets ("Socialist-Revolutionaries (SRs)") matches
+    the short form ("SRs")."""
+    short = re.search(r"\s\(([^()]+)\)\s*$", term)
+    key = re.sub(r"[\"'“”‘’*]", "", short.group(1) if short else term).strip().casefold()
+    return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
 
 
 def gather_glossary(lessons: list[Lesson]) -> list[GlossaryEntry]:

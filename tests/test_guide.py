@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import Built, contains, read_pdf, words
 from pypdf import PdfReader
 
@@ -76,3 +77,21 @@ def test_module_glossary_merges_terms_across_lessons(built: Built) -> None:
     assert len(glossary) == len(all_terms)
     troika = next(e for e in glossary if term_key(str(e.term)).startswith("troika"))
     assert "," in troika.lessons  # glossed in more than one lesson, all listed
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("SRs", "Socialist-Revolutionaries (SRs)"),
+        ('"supplement"', "“supplements”"),
+        ("*troika*", "Troika"),
+    ],
+)
+def test_glossary_terms_match_across_plural_quotes_and_short_forms(one: str, other: str) -> None:
+    assert term_key(one) == term_key(other)
+
+
+def test_glossary_keeps_terms_apart_that_differ() -> None:
+    assert term_key("VKP(b)") != term_key("b")
+    assert term_key("Procuracy") != term_key("procurator")
+    assert term_key("class") == "class"  # a double s is not a plural
