@@ -179,7 +179,6 @@ class LessonView:
     context: Markup
     vocabulary: list[tuple[Markup, Markup]]
     timeline: list[TimelineView]
-    excerpts: list[ExcerptView]
     documents: list[DocumentBlock]
     synthesis: list[QuestionView]
     """Questions on several documents (and the final claim), after the last document."""
@@ -361,14 +360,21 @@ def grade_label(band: str) -> str:
     return band
 
 
+def guiding_questions(lesson: Lesson) -> dict[str, list[Question]]:
+    """Each document's guiding questions (those whose sources are it alone), by excerpt id."""
+    return {
+        excerpt.id: [q for q in lesson.questions if q.sources == [excerpt.id]]
+        for excerpt in lesson.sources
+    }
+
+
 def print_order(lesson: Lesson) -> list[Question]:
     """Questions as printed: each document's own questions after it, then the rest.
 
-    A question whose sources are one document alone is that document's guiding
-    question; questions on several documents, and the final claim, come after
-    the last document. Every edition numbers questions in this order.
+    Questions on several documents, and the final claim, come after the last
+    document. Every edition numbers questions in this order.
     """
-    order = [q for excerpt in lesson.sources for q in lesson.questions if q.sources == [excerpt.id]]
+    order = [q for questions in guiding_questions(lesson).values() for q in questions]
     return order + [q for q in lesson.questions if q not in order]
 
 
@@ -446,8 +452,9 @@ def build_view(
         for n, q in enumerate(print_order(lesson), start=1)
     ]
     by_id = {q.id: q for q in questions}
+    guiding = guiding_questions(lesson)
     documents = [
-        DocumentBlock(view, [by_id[q.id] for q in lesson.questions if q.sources == [excerpt.id]])
+        DocumentBlock(view, [by_id[q.id] for q in guiding[excerpt.id]])
         for excerpt, view in zip(lesson.sources, excerpts, strict=True)
     ]
     placed = {q.id for block in documents for q in block.questions}
@@ -471,7 +478,6 @@ def build_view(
             (render_inline(v.term), render_inline(v.definition)) for v in lesson.vocabulary
         ],
         timeline=build_timeline(lesson.timeline, corpus),
-        excerpts=excerpts,
         documents=documents,
         synthesis=[q for q in questions if q.id not in placed],
         charts=build_charts(lesson, corpus, fonts),
