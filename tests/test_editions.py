@@ -11,7 +11,7 @@ from conftest import Built, HtmlText, contains, question_numbers, words
 from pypdf import PdfReader
 
 from handouts.typeset.fonts import Typesetter
-from handouts.view import wrap_excerpt
+from handouts.view import grade_label, wrap_excerpt
 
 
 def paragraphs(text: str) -> list[str]:
@@ -207,3 +207,15 @@ def test_a_source_quoted_twice_gets_its_reliability_note_once(html: HtmlText) ->
             runs = [i for i in range(len(text)) if text[i : i + len(opening)] == opening]
             assert len(runs) == 1, (lesson_file.stem, source, len(runs))
     assert shared  # the module quotes Werth more than once in a lesson
+
+
+@pytest.mark.parametrize(
+    ("band", "label"),
+    [
+        ("10-12", "Grades 10–12"),
+        ("11", "Grade 11"),
+        ("first-year university", "first-year university"),
+    ],
+)
+def test_the_grade_band_reads_as_english(band: str, label: str) -> None:
+    assert grade_label(band) == label

@@ -5,6 +5,7 @@ Each returns Problems located in the lesson (or module) file; none raises.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from handouts.errors import Problem, Severity
@@ -242,7 +243,7 @@ def check_guide(
     guide: Guide,
     located: Located,
     corpus: dict[str, CorpusDocument],
-    known_words: list[str] = (),
+    known_words: Iterable[str] = (),
 ) -> list[Problem]:
     """The guide's timeline and bibliography point into the corpus, faithfully; its figures too."""
     problems: list[Problem] = []
