@@ -29,6 +29,14 @@ def bundled_templates() -> Path:
     return Path(str(files("handouts") / "templates"))
 
 
+def find_on_path(search: tuple[Path, ...], name: str) -> Path | None:
+    """The first file called `name` in the folders of a template search path."""
+    for folder in search:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
 def find_module_file(start: Path) -> Path | None:
     """The nearest module.yaml at or above `start`, in a folder or in its lessons/ folder."""
     start = start.absolute()

@@ -42,6 +42,7 @@ def locate(root: Path | None, names: tuple[str, ...]) -> list[tuple[Path, list[P
         return [(_module_of(root), None)]
     groups: dict[Path, list[Path]] = {}
     problems: list[Problem] = []
+    here: tuple[Path, Path, dict[str, Path]] | None = None  # the module bare names belong to
     for name in names:
         candidate = Path(name)
         if candidate.suffix in LESSON_SUFFIXES or candidate.exists():
@@ -54,16 +55,18 @@ def locate(root: Path | None, names: tuple[str, ...]) -> list[tuple[Path, list[P
                 continue
             groups.setdefault(module, []).append(candidate)
             continue
-        module = _module_of(root)
-        _, _, _, layout = open_module(module)
-        stems = {path.stem: path for path in lesson_paths(layout.lessons)}
+        if here is None:
+            module = _module_of(root)
+            lessons = open_module(module)[3].lessons
+            here = (module, lessons, {path.stem: path for path in lesson_paths(lessons)})
+        module, lessons, stems = here
         if name in stems:
             groups.setdefault(module, []).append(stems[name])
         else:
             problems.append(
                 Problem(
                     Path(name),
-                    f"no lesson with this name in {display_path(layout.lessons)}",
+                    f"no lesson with this name in {display_path(lessons)}",
                     hint=did_you_mean(name, sorted(stems))
                     or "give a lesson file path or its stem; see 'handouts list'",
                 )

@@ -80,10 +80,6 @@ def _known(word: str, allowed: set[str], ordinary: set[str]) -> bool:
     return any(f in allowed or f in ALWAYS or f.lower() in ordinary for f in forms if f)
 
 
-def _is_name(word: str) -> bool:
-    return word[0].isupper() and len(word) > 1 and not word.isupper()
-
-
 def capitalised(text: str) -> Iterable[tuple[str, int]]:
     """(word, offset) for each capitalised word that does not begin a sentence or list item.
 

@@ -18,7 +18,7 @@ from handouts.integrity.figures import (
     is_figure,
     prose_strings,
 )
-from handouts.integrity.names import find_unknown_names, lower_words, words_in
+from handouts.integrity.names import UnknownName, find_unknown_names, lower_words, words_in
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
@@ -217,16 +217,29 @@ def check_coverage(lessons: list[Lesson], corpus: dict[str, CorpusDocument]) -> 
     ]
 
 
-def _guide_names(
-    guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: list[str]
-) -> list[Problem]:
-    """The guide's capitalised words are in a document of the module, its facts, or declared."""
-    allowed = set(known_words).union(*(doc.words for doc in corpus.values()))
-    for fact in guide.briefing:
+def _unknown_names(
+    data: object,
+    attesting: list[CorpusDocument],
+    corpus: dict[str, CorpusDocument],
+    known_words: Iterable[str],
+    facts: Iterable[Fact],
+) -> list[UnknownName]:
+    """Capitalised words in the prose of `data` that no attesting document, fact or known word
+    holds; a word written in lower case anywhere in the corpus or `data` is ordinary."""
+    allowed = set(known_words).union(*(doc.words for doc in attesting))
+    for fact in facts:
         allowed |= words_in(fact.text)
-    data = located.data.get("guide")
     ordinary = lower_words(text for _, text in prose_strings(data))
     ordinary |= set().union(*(doc.lower_words for doc in corpus.values()))
+    return find_unknown_names(data, allowed, ordinary, NOT_PROSE)
+
+
+def _guide_names(
+    guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: Iterable[str]
+) -> list[Problem]:
+    """The guide's capitalised words are in a document of the module, its facts, or declared."""
+    data = located.data.get("guide")
+    unknown = _unknown_names(data, list(corpus.values()), corpus, known_words, guide.briefing)
     return [
         located.problem(
             ("guide", *item.where),
@@ -235,7 +248,7 @@ def _guide_names(
             " reference; an ordinary capitalised word goes in 'known_words'",
             text_line=item.text_line,
         )
-        for item in find_unknown_names(data, allowed, ordinary, NOT_PROSE)
+        for item in unknown
     ]
 
 
@@ -416,11 +429,7 @@ def check_names(
 ) -> list[Problem]:
     """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
-    allowed = set(known_words).union(*(doc.words for doc in cited))
-    for fact in facts:
-        allowed |= words_in(fact.text)
-    ordinary = lower_words(text for _, text in prose_strings(located.data))
-    ordinary |= set().union(*(doc.lower_words for doc in corpus.values()))
+    unknown = _unknown_names(located.data, cited, corpus, known_words, facts)
     names = ", ".join(doc.record.id for doc in cited) or "none"
     return [
         located.problem(
@@ -431,5 +440,5 @@ def check_names(
             " 'known_words'",
             text_line=item.text_line,
         )
-        for item in find_unknown_names(located.data, allowed, ordinary, NOT_PROSE)
+        for item in unknown
     ]

@@ -15,6 +15,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handouts.errors import Problem, ProblemsError
+from handouts.layout import find_on_path
 
 STYLESHEET = "print.css"
 
@@ -90,17 +91,9 @@ def _template_frame(error: BaseException, entry: Path) -> tuple[Path, int | None
     return found
 
 
-def find_file(search: tuple[Path, ...], name: str) -> Path | None:
-    """The first `name` on the search path."""
-    for folder in search:
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
 def stylesheet_text(search: tuple[Path, ...]) -> str:
     """The print stylesheet; a missing or unreadable file is a user error naming it."""
-    path = find_file(search, STYLESHEET)
+    path = find_on_path(search, STYLESHEET)
     try:
         if path is None:
             raise OSError

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from handouts.layout import bundled_templates
+from handouts.layout import bundled_templates, find_on_path
 
 BODY_FONT = "fonts/CharisSIL-Regular.ttf"
 ITALIC_FONT = "fonts/CharisSIL-Italic.ttf"
@@ -84,11 +84,7 @@ class Typesetter:
 
     def find(self, relative: str) -> Path:
         """The first file of that name on the search path (the bundled one always exists)."""
-        for folder in self.search:
-            candidate = folder / relative
-            if candidate.is_file():
-                return candidate
-        return self.search[-1] / relative
+        return find_on_path(self.search, relative) or self.search[-1] / relative
 
     @cached_property
     def font_files(self) -> list[Path]:
