@@ -75,7 +75,8 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
                 located.problem(
                     ("sha256",),
                     f"{text_path.name} has changed since it was received (SHA-256 differs)",
-                    hint="restore the text exactly as received; never correct a source in place",
+                    hint="restore the text exactly as received; if you corrected your own"
+                    f" transcription on purpose, run 'handouts source rehash {record.id}'",
                 )
             )
         text = raw.decode("utf-8")

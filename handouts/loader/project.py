@@ -27,6 +27,7 @@ from handouts.loader.checks import (
     check_names,
     check_references,
     check_writing_space,
+    cited_sources,
     merge_references,
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
@@ -100,15 +101,31 @@ def load_lesson(
     fonts: Typesetter | None = None,
     font_folder: Path = Path("templates/fonts"),
     module: Module | None = None,
+    broken: frozenset[str] = frozenset(),
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
     """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
 
     `fonts` are those the lesson will print in (default: the bundled ones); `module`
-    gives the known words and the checked facts of the guide.
+    gives the known words and the checked facts of the guide. A lesson citing a
+    `broken` source record (one that failed to load) is not cross-checked: every
+    check against it would fail, and the record's own errors say what to fix.
     """
     fonts = fonts or Typesetter.bundled()
     lesson, located, problems = load_model(Lesson, path)
-    if lesson is not None:
+    unusable = sorted(broken.intersection(cited_sources(lesson))) if lesson else []
+    if lesson is not None and unusable:
+        problems.append(
+            Problem(
+                path,
+                "not checked against its documents: the source record"
+                f"{'s' * (len(unusable) > 1)} of {', '.join(repr(u) for u in unusable)}"
+                " could not be read",
+                hint="fix the errors reported for the record first; then check again",
+                severity=Severity.warning,
+            )
+        )
+        problems += check_glyphs(located, fonts, font_folder)
+    elif lesson is not None:
         problems += check_references(lesson, located, corpus)
         problems += check_figures(lesson, located, corpus)
         problems += check_charts(lesson, located, corpus)
@@ -170,6 +187,11 @@ def gather(
         project.problems += check_glyphs(module_located, fonts, font_folder)
     project.corpus, found = load_corpus(layout.sources)
     project.problems += found
+    broken = frozenset(
+        p.file.stem
+        for p in found
+        if p.severity is Severity.error and p.file.stem not in project.corpus
+    )
     for doc in project.corpus.values():
         project.problems += check_glyphs(doc.located, fonts, font_folder)
     project.blocked = module is None or bool(project.errors)
@@ -182,7 +204,9 @@ def gather(
     ids: dict[str, Path] = {}
     loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
-        lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder, module)
+        lesson, located, found = load_lesson(
+            path, project.corpus, fonts, font_folder, module, broken
+        )
         if lesson is not None:
             loaded.append((lesson, located))
             known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
@@ -198,7 +222,11 @@ def gather(
                 )
             ids.setdefault(lesson.id, path)
         project.problems += found
-        if lesson is None or any(p.severity is Severity.error for p in found):
+        if (
+            lesson is None
+            or any(p.severity is Severity.error for p in found)
+            or broken.intersection(cited_sources(lesson))
+        ):
             project.failed.append(path)
         else:
             project.lessons.append(LessonFile(path, lesson, _repairs(lesson, project.corpus)))

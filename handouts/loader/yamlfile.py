@@ -9,7 +9,7 @@ and size, depth and alias expansion are bounded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ class Located:
     """Where each value starts."""
     keys: dict[Path_, Mark] = field(default_factory=dict)
     blocks: set[Path_] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+    """What reads as a slip but is valid YAML (a ' #' that cut a text short)."""
 
     def problem(
         self,
@@ -174,8 +176,105 @@ _STRUCTURE = re.compile(r"^\s*(-\s|[\w-]+:(\s|$))")
 """A line that looks like YAML structure (a key or a list item), not prose."""
 
 
+_KEY = re.compile(r"^(\s*)(?:-\s+)?([\w-]+):(\s|$)")
+"""A line that starts with a key: its indentation and the key's name."""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedented_block_line(text: str, mark: yaml.Mark) -> Problem | None:
+    """A line of block text ('|' or '>') written less indented than the text, if any.
+
+    YAML ends the block text at such a line and reads it as a key that never gets
+    its ':', so it complains several lines further down; the slip is the dedent.
+    """
+    block = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                block = token
+    except yaml.YAMLError:
+        pass
+    if block is None:
+        return None
+    lines = text.splitlines()
+    for number in range(block.end_mark.line, min(mark.line + 1, len(lines))):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _STRUCTURE.match(line):
+            return None  # the block ended properly; the slip is elsewhere
+        return Problem(
+            Path(),
+            "this line is less indented than the text above it, so the text"
+            f" (the '{block.style}' block that starts at line {block.start_mark.line + 1})"
+            " ends before it",
+            number + 1,
+            _indent(line) + 1,
+            hint="the text of a '|' block must stay indented: indent every line of it at least"
+            " as far as its first line",
+        )
+    return None
+
+
+def _misplaced_key(text: str, mark: yaml.Mark) -> Problem | None:
+    """'mapping values are not allowed here' when the slip is a key's indentation, not a ':'.
+
+    Either the key on the error line sits further right than its siblings, or a key
+    a few lines up was pushed to the left (often to column 1), which ends the block
+    around it and leaves the lines after it indented under a value.
+    """
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    key = _KEY.match(line)
+    if key is None or mark.column != line.index(":", key.start(2)):
+        return None  # the ':' is inside a value: quoting is the fix
+    before = [n for n in range(mark.line - 1, -1, -1) if lines[n].strip()]
+    before = [n for n in before if not lines[n].lstrip().startswith("#")]
+    if not before:
+        return None
+    previous = before[0]
+    above = _KEY.match(lines[previous])
+    if above is None or _indent(lines[previous]) >= _indent(line):
+        return None
+    earlier = [n for n in before[1:] if _indent(lines[n]) > _indent(lines[previous])]
+    if earlier and earlier[0] == before[1]:
+        # The line above is less indented than both its neighbours: it moved left.
+        name = above.group(2)
+        column = _indent(lines[before[1]]) + 1
+        where = "at the left margin" if _indent(lines[previous]) == 0 else "less indented"
+        return Problem(
+            Path(),
+            f"'{name}' is {where}, unlike the lines around it, so YAML reads it as belonging"
+            " to an outer block and the lines after it as indented under its value",
+            previous + 1,
+            _indent(lines[previous]) + 1,
+            hint=f"indent '{name}:' like its neighbours (to column {column})",
+        )
+    return Problem(
+        Path(),
+        f"the key '{key.group(2)}' is indented further than its siblings"
+        f" ('{above.group(2)}' on line {previous + 1})",
+        mark.line + 1,
+        _indent(line) + 1,
+        hint=f"move '{key.group(2)}:' left to line up with '{above.group(2)}:'",
+    )
+
+
 def _syntax_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None and text:
+        found = _dedented_block_line(text, mark)
+        if found is None and "mapping values are not allowed" in str(error):
+            found = _misplaced_key(text, mark)
+        if found is not None:
+            return replace(found, file=path)
     problem = getattr(error, "problem", None) or str(error)
     opened = getattr(error, "context_mark", None)
     if opened is not None and "end of stream" in str(problem):
@@ -234,8 +333,9 @@ def _unprintable_problem(path: Path, text: str, error: yaml.reader.ReaderError) 
 class _Builder:
     """Turns a node tree into Python data while recording marks and problems."""
 
-    def __init__(self, located: Located):
+    def __init__(self, located: Located, text: str = ""):
         self.located = located
+        self.lines = text.splitlines()
         self.problems: list[Problem] = []
         self.count = 0
         self.constructor = yaml.SafeLoader("")
@@ -270,7 +370,51 @@ class _Builder:
             return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
         if node.style in ("|", ">"):
             self.located.blocks.add(where)
-        return self._scalar(node)
+        value = self._scalar(node)
+        self._cut_by_comment(node, where, value)
+        return value
+
+    def _forgotten_dash(self, key_node: yaml.Node, where: Path_, item: dict) -> Problem:
+        first_key = next(iter(item))
+        first = self.located.keys[(*where, first_key)]
+        return _problem(
+            self.located.path,
+            f"'{key_node.value}' appears a second time in this item (first at line"
+            f" {self.located.keys[(*where, key_node.value)].line}): did you forget '- ' before"
+            " this item?",
+            _mark(key_node.start_mark),
+            field=format_field(where),
+            hint=f"a new item of the list starts with '- ' (as at line {first.line});"
+            f" write '- ' before '{first_key}:' here, or before the first key of this item",
+        )
+
+    def _cut_by_comment(self, node: yaml.ScalarNode, where: Path_, value: Any) -> None:
+        """Warn when ' #' ended an unquoted text value early and the rest reads as text.
+
+        YAML takes ' #' as the start of a comment, so 'Lesson #2 on the orders'
+        silently becomes 'Lesson'; a real comment is usually set apart by two spaces.
+        """
+        if node.style is not None or not isinstance(value, str) or not self.lines:
+            return
+        end = node.end_mark
+        if end.line >= len(self.lines):
+            return
+        rest = self.lines[end.line][end.column :]
+        cut = re.match(r"^[ \t]#(\S.*|\s+\S+\s+\S.*)$", rest)
+        if cut is None:
+            return
+        self.located.warnings.append(
+            _problem(
+                self.located.path,
+                f"the text stops at ' #': YAML reads '{rest.strip()}' as a comment, so the"
+                f" value is only {shorten(value)}",
+                Mark(end.line + 1, end.column + 2),
+                field=format_field(where),
+                hint="put the whole value in quotes to keep the '#' (e.g. \"Lesson #2\"),"
+                " or set a real comment apart with two spaces before '#'",
+                severity=Severity.warning,
+            )
+        )
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # Dates stay text: a lesson prints them as written.
@@ -285,6 +429,10 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, where: Path_, depth: int) -> dict[str, Any]:
         self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
         result: dict[str, Any] = {}
+        names = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        repeated = {name for name in names if names.count(name) > 1}
+        in_list = bool(where) and isinstance(where[-1], int)
+        restarted = in_list and bool(repeated) and (names[0] in repeated or len(repeated) > 1)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
@@ -297,6 +445,11 @@ class _Builder:
                 continue
             key = key_node.value
             child = (*where, key)
+            if key in result and restarted:
+                # A list item whose keys start over: the next item lost its '- '. One
+                # message; "delete one" would throw a question away.
+                self.problems.append(self._forgotten_dash(key_node, where, result))
+                break
             if key in result:
                 first = self.located.keys[child]
                 self.problems.append(
@@ -330,7 +483,7 @@ def load_yaml(path: Path) -> Located:
                 )
             ]
         )
-    builder = _Builder(located)
+    builder = _Builder(located, text)
     try:
         located.data = builder.build(node, (), 0)
     except RecursionError:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from handouts.schema.base import Identifier, Line, Strict, Text
+from handouts.schema.base import Identifier, LanguageTag, Line, Strict, Text
 from handouts.schema.lesson import Fact, TimelineEntry, WorkReference
 
 
@@ -94,7 +94,9 @@ class Module(Strict):
     title: Line = Field(description="Module title, printed in every running header.")
     subtitle: Line | None = Field(None, description="Optional subtitle.")
     audience: Line = Field(description="Grade band or audience, e.g. 'Grades 10-12'.")
-    language: Line = Field("en", description="Language of the lessons (BCP 47 tag).")
+    language: LanguageTag = Field(
+        "en", description="Language of the lessons: a BCP 47 tag such as 'en', 'en-GB', 'ru'."
+    )
     paper: Paper = Field(Paper.a4, description="Default paper size: a4 or letter.")
     lessons: list[Identifier] = Field(
         default_factory=list,

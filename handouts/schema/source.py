@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from handouts.schema.base import Identifier, Line, Strict, Text
+from handouts.schema.base import Identifier, LanguageTag, Line, Strict, Text
 
 
 class SourceKind(StrEnum):
@@ -60,7 +60,9 @@ class Source(Strict):
     archive_reference: Line | None = Field(None, description="Archival signature, or null.")
     url: Line | None = Field(None, description="Stable address named by the document, or null.")
     kind: SourceKind = Field(description="primary, secondary, memoir or journalism.")
-    language: Line = Field("en", description="Language of the text as held (BCP 47 tag).")
+    language: LanguageTag = Field(
+        "en", description="Language of the text as held: a BCP 47 tag such as 'en' or 'ru'."
+    )
     translation: Text | None = Field(
         None, description="Translation note: from what, by whom, how faithful, if known."
     )
