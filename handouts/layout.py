@@ -59,6 +59,7 @@ class Layout:
     sources: Path
     build: Path
     templates: Path
+    schemas: Path
 
     @classmethod
     def at(cls, module_file: Path, folders: Folders | None = None) -> Layout:
@@ -73,6 +74,7 @@ class Layout:
             sources=root / folders.sources,
             build=root / folders.build,
             templates=root / folders.templates,
+            schemas=root / folders.schemas,
         )
 
     @property

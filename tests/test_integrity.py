@@ -234,7 +234,7 @@ def test_calculations_are_checked(calculation: str, message: str | None) -> None
             check_calculation(calculation)
 
 
-def test_every_corpus_document_must_be_used(scratch: Path) -> None:
+def test_a_corpus_document_no_lesson_uses_is_a_warning(scratch: Path) -> None:
     shutil.copy(
         ROOT / "lessons" / "sources" / "novaya-gazeta-quota.yaml", scratch / "lessons" / "sources"
     )
@@ -242,12 +242,12 @@ def test_every_corpus_document_must_be_used(scratch: Path) -> None:
         ROOT / "lessons" / "sources" / "novaya-gazeta-quota.txt", scratch / "lessons" / "sources"
     )
     result = CliRunner().invoke(cli, ["check"])
-    assert result.exit_code == 1, result.output
-    assert "no lesson uses 'novaya-gazeta-quota'" in result.output
-    # A build still renders every lesson, then fails on the module-wide check.
+    # A warning: a document just added is not quoted yet (issue 11), and nothing printed needs it.
+    assert result.exit_code == 0, result.output
+    assert "warning: lessons/sources/novaya-gazeta-quota.yaml" in result.output
+    assert "no lesson uses 'novaya-gazeta-quota' yet" in result.output
     built = CliRunner().invoke(cli, ["build", "--edition", "student"])
-    assert built.exit_code == 1, built.output
-    assert "Module checks failed" in built.output
+    assert built.exit_code == 0, built.output
     assert (
         scratch / "build" / "01-orders-from-the-center" / "01-orders-from-the-center-student.pdf"
     ).exists()

@@ -16,6 +16,7 @@ LAYERS = [
     ["handouts.errors", "handouts.schema", "handouts.layout"],
     ["handouts.integrity", "handouts.typeset"],
     ["handouts.loader", "handouts.stats"],
+    ["handouts.authoring"],
     ["handouts.view", "handouts.guide", "handouts.chart", "handouts.markdown", "handouts.editions"],
     ["handouts.renderer"],
     ["handouts.build", "handouts.output"],

@@ -85,6 +85,10 @@ class Folders(Strict):
         "templates",
         description="Templates, CSS and fonts that replace the bundled ones, file by file.",
     )
+    schemas: str = Field(
+        "schemas",
+        description="JSON Schemas for editors, written by 'handouts init' and 'handouts schema'.",
+    )
 
 
 class Module(Strict):

@@ -43,7 +43,11 @@ class Source(Strict):
     """A corpus document: provenance, notes for teachers, and its full text (a sibling .txt)."""
 
     id: Identifier = Field(description="Corpus id; the text lives in '<id>.txt' beside this file.")
-    seed: Line = Field(description="File name of the document as received, for provenance.")
+    seed: Line | None = Field(
+        None,
+        description="File name of the document as it was received (before it was renamed"
+        " '<id>.txt'), for provenance; written by 'handouts source add'. Not checked.",
+    )
     sha256: str = Field(
         pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 of the .txt file: proves the text is unchanged since it was received.",
