@@ -1,1 +1,1 @@
-"""Authoring tools: a new module, a lesson skeleton, source records, JSON Schemas, the field list."""
+"""Authoring tools: a module, a lesson skeleton, source records, JSON Schemas, field list."""

@@ -322,33 +322,37 @@ def _print_report(project: Project) -> None:
 @cli.command(name="list")
 @click.pass_obj
 def list_lessons(obj: dict) -> None:
-    """Show a table of the lessons: title, grade band, minutes, sources, questions."""
+    """Show a table of the lessons: file, title, grade band, minutes, sources, questions."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     [project] = load(obj["root"], ())
-    table = Table(title=project.module.title if project.module else "Lessons")
-    for heading in ("#", "file", "title", "grades", "minutes", "sources", "questions", "status"):
-        table.add_column(
-            heading,
-            justify="right" if heading in ("#", "minutes", "sources", "questions") else "left",
-        )
-    for number, item in enumerate(project.lessons, start=1):
+    console = Console()
+    if not console.is_terminal:  # piped or captured: no screen to fit
+        console.width = max(console.width, 160)
+    # A file name is what you type next ('handouts build <file>'): printed whole, never cut;
+    # the title wraps instead. A narrow terminal gets file, title and status only.
+    stems = [item.stem for item in project.lessons] + [path.stem for path in project.failed]
+    longest = max(map(len, stems), default=4)
+    wide = console.width >= longest + 70
+    table = Table(title=project.module.title if project.module else "Lessons", box=box.SIMPLE_HEAD)
+    table.add_column("file", no_wrap=True, min_width=longest)
+    table.add_column("title", ratio=1, overflow="fold")
+    numbers = ("grades", "min", "sources", "questions") if wide else ()
+    for heading in numbers:
+        table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for item in project.lessons:
         lesson = item.lesson
-        table.add_row(
-            str(number),
-            item.stem,
-            lesson.title,
-            lesson.grade_band,
-            str(lesson.duration),
-            str(len(lesson.sources)),
-            str(len(lesson.questions)),
-            "ok",
-        )
+        cells = [lesson.grade_band, str(lesson.duration)]
+        cells += [str(len(lesson.sources)), str(len(lesson.questions))]
+        table.add_row(item.stem, lesson.title, *(cells if wide else []), "ok")
     for path in project.failed:
         count = sum(p.file == path for p in project.errors)
-        table.add_row("", path.stem, "", "", "", "", "", f"{count} error{'s' * (count != 1)}")
-    Console().print(table)
+        blanks = [""] * len(numbers)
+        table.add_row(path.stem, "", *blanks, f"{count} error{'s' * (count != 1)}")
+    console.print(table)
     if project.errors:
         click.echo(f"{summarise(project.problems)}: run 'handouts check' for details.", err=True)
 
