@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test test-fast check lint clean system-deps update-references
+.PHONY: handouts test test-fast check lint clean system-deps update-references schemas
 
 handouts: $(STAMP)
 	$(BIN)/handouts build
@@ -21,6 +21,11 @@ test-fast: $(STAMP)
 # (tests/references/); look at them before you commit them.
 update-references: $(STAMP)
 	HANDOUTS_UPDATE_REFERENCES=1 $(BIN)/python -m pytest tests/test_visual.py -q
+
+# Regenerate the JSON Schemas (schemas/) and the field reference (docs/fields.md) from the
+# models, after any change to handouts/schema/ (tests/test_schemas.py fails while they are stale).
+schemas: $(STAMP)
+	$(BIN)/handouts schema --output schemas --fields docs/fields.md
 
 check: $(STAMP)
 	$(BIN)/handouts check
