@@ -1,4 +1,4 @@
-"""The README's promises: two Quick start commands, a valid annotated example, a tutorial that works."""
+"""The README's promises: the Quick start, a valid annotated example, a tutorial that works."""
 
 from __future__ import annotations
 
