@@ -127,7 +127,7 @@ SKELETON = """\
 # "Replace this ..." text with your own, and uncomment the optional parts you need.
 # Every field: docs/fields.md in the handouts repository.
 id: {id}
-title: "{title}"
+title: {title}
 # subtitle: ""
 grade_band: "10-12"              # intended grades; quote it: it is text
 duration: 45                     # minutes in one class period
@@ -221,7 +221,7 @@ def lesson_skeleton(layout: Layout, path: Path, title: str, doc: CorpusDocument)
     return SKELETON.format(
         modeline=modeline(layout.schemas / schema_file("lesson"), path),
         id=path.stem,
-        title=title.replace("\\", "\\\\").replace('"', '\\"'),
+        title=_quoted(title),
         source=doc.record.id,
         text=block,
     )

@@ -373,7 +373,8 @@ def init(folder: Path) -> None:
     where = display_path(folder)
     click.echo(f"Started a module in {where}/: an example lesson quoting one document, ready to")
     click.echo("build. Next:")
-    click.echo(f"  cd {where}")
+    if folder.absolute() != Path.cwd():
+        click.echo(f"  cd {where}")
     click.echo("  handouts build --edition student     # the example lesson, printed: see build/")
     click.echo(
         '  handouts source add FILE.txt --title "..." --author "..." --date "..." --kind primary'
