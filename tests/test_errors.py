@@ -468,6 +468,20 @@ def test_a_key_indented_into_the_text_above_is_not_a_missing_field(scratch: Path
     assert "1 error in 1 file" in output
 
 
+def test_a_key_indented_into_the_mapping_above_is_one_error(scratch: Path) -> None:
+    text = mutate(
+        "    skill: sourcing\n    sources: [a]\n",
+        "    organizer:\n      columns: [a, b]\n      skill: sourcing\n    sources: [a]\n",
+    )
+    output = check(scratch, text)
+    line = line_of(text, "      skill: sourcing")
+    assert f"lessons/bad.yaml:{line}:7: questions[0].organizer.skill" in output
+    assert "'skill' is indented further than its siblings, so it became part of 'organizer'" in (
+        output
+    )
+    assert "unknown field" not in output and "missing required field" not in output
+
+
 def test_a_key_indented_under_a_plain_value_says_so(scratch: Path) -> None:
     text = mutate("    lines: 5\n    points: 3\n", "    lines: 5\n      points: 3\n")
     output = check(scratch, text)
