@@ -500,6 +500,26 @@ def test_a_forgotten_dash_is_one_error_asking_for_it(scratch: Path) -> None:
     assert "1 error in 1 file" in output
 
 
+def test_a_key_indented_under_a_list_items_first_key_says_so(scratch: Path) -> None:
+    text = mutate(
+        "  - id: q2-close-reading-decision\n    skill:",
+        "  - id: q2-close-reading-decision\n        skill:",
+    )
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, '        skill:')}:9" in output
+    assert "the key 'skill' is indented further than its siblings ('id' on line" in output
+
+
+def test_a_key_at_the_left_margin_after_block_text_is_named(scratch: Path) -> None:
+    old = "    answer: |\n      Document A is a decision"
+    text = mutate(old, old.lstrip())
+    output = check(scratch, text)
+    assert f"lessons/bad.yaml:{line_of(text, old.lstrip().splitlines()[0])}:1" in output
+    assert "'answer' is at the left margin" in output
+    assert "indent 'answer:' like its neighbours (to column 5)" in output
+    assert "YAML syntax error" not in output
+
+
 def test_a_key_at_the_left_margin_is_named_not_told_to_quote(scratch: Path) -> None:
     text = mutate("    lines: 5\n    points: 3\n", "    lines: 5\npoints: 3\n")
     output = check(scratch, text)

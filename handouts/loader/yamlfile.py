@@ -221,12 +221,58 @@ def _dedented_block_line(text: str, mark: yaml.Mark) -> Problem | None:
     return None
 
 
-def _misplaced_key(text: str, mark: yaml.Mark) -> Problem | None:
-    """'mapping values are not allowed here' when the slip is a key's indentation, not a ':'.
+def _column(line: str) -> int:
+    """Where a line's key starts (after any '- '), else its indentation: what YAML nests by."""
+    key = _KEY.match(line)
+    return key.start(2) if key else _indent(line)
 
-    Either the key on the error line sits further right than its siblings, or a key
-    a few lines up was pushed to the left (often to column 1), which ends the block
-    around it and leaves the lines after it indented under a value.
+
+def _content(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _moved_left(text: str, mark: yaml.Mark) -> Problem | None:
+    """A key pushed to the left margin in the middle of an indented block, if that is the slip.
+
+    YAML reads it as a top-level field; its value is text, so the indented lines after
+    it have nothing to belong to, and YAML complains at them ("must be quoted", or
+    "expected <block end>"). The key itself is the slip: it lines up with nothing.
+    """
+    lines = text.splitlines()
+    if mark.line >= len(lines) or _indent(lines[mark.line]) == 0:
+        return None
+    column = _column(lines[mark.line])
+    top = next((n for n in range(mark.line - 1, -1, -1) if _content(lines[n])), None)
+    while top is not None and _indent(lines[top]) > 0:
+        top = next((n for n in range(top - 1, -1, -1) if _content(lines[n])), None)
+    if top is None or not re.match(r"[\w-]+:[ \t]*[^\s#]", lines[top]):
+        return None  # a top-level key that opens a block is where indented lines belong
+    sibling = next(
+        (
+            n
+            for n in range(top - 1, -1, -1)
+            if _content(lines[n]) and _KEY.match(lines[n]) and _column(lines[n]) <= column
+        ),
+        None,
+    )
+    if sibling is None or _column(lines[sibling]) != column:
+        return None
+    name = _KEY.match(lines[top]).group(2)
+    return Problem(
+        Path(),
+        f"'{name}' is at the left margin, unlike the lines around it, so YAML reads it as a"
+        " top-level field and cannot place the indented lines after it",
+        top + 1,
+        1,
+        hint=f"indent '{name}:' like its neighbours (to column {column + 1})",
+    )
+
+
+def _misplaced_key(text: str, mark: yaml.Mark) -> Problem | None:
+    """'mapping values are not allowed here' when a key sits further right than its siblings.
+
+    The key then continues the value on the line above, and its ':' is where YAML
+    stops; the fix is the indentation, not quotes.
     """
     lines = text.splitlines()
     if mark.line >= len(lines):
@@ -235,28 +281,10 @@ def _misplaced_key(text: str, mark: yaml.Mark) -> Problem | None:
     key = _KEY.match(line)
     if key is None or mark.column != line.index(":", key.start(2)):
         return None  # the ':' is inside a value: quoting is the fix
-    before = [n for n in range(mark.line - 1, -1, -1) if lines[n].strip()]
-    before = [n for n in before if not lines[n].lstrip().startswith("#")]
-    if not before:
+    previous = next((n for n in range(mark.line - 1, -1, -1) if _content(lines[n])), None)
+    above = _KEY.match(lines[previous]) if previous is not None else None
+    if above is None or _column(lines[previous]) >= _column(line):
         return None
-    previous = before[0]
-    above = _KEY.match(lines[previous])
-    if above is None or _indent(lines[previous]) >= _indent(line):
-        return None
-    earlier = [n for n in before[1:] if _indent(lines[n]) > _indent(lines[previous])]
-    if earlier and earlier[0] == before[1]:
-        # The line above is less indented than both its neighbours: it moved left.
-        name = above.group(2)
-        column = _indent(lines[before[1]]) + 1
-        where = "at the left margin" if _indent(lines[previous]) == 0 else "less indented"
-        return Problem(
-            Path(),
-            f"'{name}' is {where}, unlike the lines around it, so YAML reads it as belonging"
-            " to an outer block and the lines after it as indented under its value",
-            previous + 1,
-            _indent(lines[previous]) + 1,
-            hint=f"indent '{name}:' like its neighbours (to column {column})",
-        )
     return Problem(
         Path(),
         f"the key '{key.group(2)}' is indented further than its siblings"
@@ -270,7 +298,7 @@ def _misplaced_key(text: str, mark: yaml.Mark) -> Problem | None:
 def _syntax_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     if mark is not None and text:
-        found = _dedented_block_line(text, mark)
+        found = _dedented_block_line(text, mark) or _moved_left(text, mark)
         if found is None and "mapping values are not allowed" in str(error):
             found = _misplaced_key(text, mark)
         if found is not None:
