@@ -44,10 +44,8 @@ def _merge_slips(model: type[BaseModel], located: Located, items: list[Any]) -> 
     over-indented key disappears into the text above it, or into the mapping above
     it, and its own field goes missing. Each becomes one problem at the key itself.
     """
-    missing = {}
-    for item in items:
-        if item["type"] == "missing":
-            missing[tuple(item["loc"])] = item
+    missing = {tuple(item["loc"]): item for item in items if item["type"] == "missing"}
+    unknown = {tuple(item["loc"]) for item in items if item["type"] == "extra_forbidden"}
     merged: list[Any] = []
     used: set[tuple] = set()
     for item in items:
@@ -70,7 +68,7 @@ def _merge_slips(model: type[BaseModel], located: Located, items: list[Any]) -> 
     for loc in missing:
         if loc in used:
             continue
-        found = _misplaced(located, loc)
+        found = _misplaced(located, loc, unknown)
         if found is not None:
             problem, swallowed = found
             used.add(loc)
@@ -80,7 +78,9 @@ def _merge_slips(model: type[BaseModel], located: Located, items: list[Any]) -> 
     return merged + [item for item in items if tuple(item["loc"]) not in used]
 
 
-def _misplaced(located: Located, loc: tuple) -> tuple[Problem, tuple | None] | None:
+def _misplaced(
+    located: Located, loc: tuple, unknown: set[tuple]
+) -> tuple[Problem, tuple | None] | None:
     """A missing field whose key was written indented further than its siblings.
 
     It ends up in the text of a '|' block above it, or as an unknown key of the
@@ -95,7 +95,7 @@ def _misplaced(located: Located, loc: tuple) -> tuple[Problem, tuple | None] | N
         return None
     for key, value in siblings.items():
         child = (*parent, key)
-        if isinstance(value, dict) and name in value:
+        if (*child, name) in unknown:
             where = (*child, name)
             return (
                 located.problem(
