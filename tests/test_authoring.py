@@ -87,7 +87,7 @@ def test_init_never_replaces_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_the_example_document_is_the_bliss_copy_word_for_word(module: Path) -> None:
     """The example quotes a real public-domain text; its opening and close as published."""
     text = (module / "lessons" / "sources" / "lincoln-gettysburg-bliss.txt").read_text()
-    opening = "Address delivered at the dedication of the Cemetery at Gettysburg Four score"
+    opening = "Four score and seven years ago our fathers brought forth on this continent"
     assert words(text)[:12] == opening.split(" ")
     assert "government of the people, by the people, for the people, shall not perish" in text
     assert text.count("here") == 8  # the Bliss copy drops the seventh "here" of the drafts
@@ -243,7 +243,7 @@ def test_a_first_lesson_from_an_empty_folder_to_a_pdf(tmp_path: Path) -> None:
     assert "Built 2 PDFs from 2 lessons." in output
     pdf = read_pdf(folder / "build" / "02-test" / "02-test-student.pdf")
     assert "My module · Test" in pdf.text  # the running header: module title · lesson title
-    assert "Address delivered at the dedication of the Cemetery at Gettysburg." in pdf.body
+    assert "Four score and seven years ago our fathers brought forth" in pdf.body
     example = read_pdf(
         folder / "build" / "01-a-new-birth-of-freedom" / "01-a-new-birth-of-freedom-student.pdf"
     )
