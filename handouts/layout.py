@@ -57,6 +57,7 @@ class Layout:
     module_file: Path
     lessons: Path
     sources: Path
+    images: Path
     build: Path
     templates: Path
 
@@ -71,6 +72,7 @@ class Layout:
             module_file=module_file,
             lessons=root / folders.lessons,
             sources=root / folders.sources,
+            images=root / folders.images,
             build=root / folders.build,
             templates=root / folders.templates,
         )
