@@ -115,7 +115,9 @@ def _unwrap(annotation: Any) -> Any:
             return tagged
         for arg in typing.get_args(annotation):
             inner = _unwrap(arg)
-            if isinstance(inner, type) and issubclass(inner, BaseModel | Enum):
+            if isinstance(inner, dict) or (
+                isinstance(inner, type) and issubclass(inner, BaseModel | Enum)
+            ):
                 return inner
     return annotation
 
