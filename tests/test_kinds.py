@@ -16,10 +16,11 @@ import pikepdf
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import LESSON_1
+from conftest import LESSON_1, ROOT
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from test_errors import line_of
+from test_print import pdfua_failures
 
 from handouts.build import build, plan
 from handouts.cli.app import cli
@@ -172,6 +173,7 @@ def test_the_image_is_larger_in_large_print(pages: dict[str, str]) -> None:
     assert standard == (140.0, 93.3)  # 600 × 400 pixels in the 140 × 110 mm box
     assert large == (170.0, 113.3)
     assert size(pages["teacher"]) == standard
+    assert size(pages["sources"]) == large  # a page of its own, for projecting
 
 
 def test_the_image_is_followed_by_its_own_questions(pages: dict[str, str]) -> None:
@@ -537,9 +539,7 @@ def test_only_reflection_and_exit_tickets_may_cite_nothing(scratch: Path) -> Non
 
 
 @pytest.mark.slow
-def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(
-    module: Path, tmp_path: Path
-) -> None:
+def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(module: Path) -> None:
     project = gather(module / "lessons" / "module.yaml")
     report = build(project, [STUDENT, FILLABLE])
     assert not report.problems and not report.failed
@@ -558,6 +558,9 @@ def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(
         ]
     assert IMAGE_DOCUMENT["alt"] in alts
 
+    for path in paths.values():  # the Figure's /Alt, the fields' tooltips
+        assert pdfua_failures(path) == [], path
+
     fields = PdfReader(paths["fillable"]).get_fields()
     group = fields["q10-choice"]
     assert group["/FT"] == "/Btn"
@@ -566,3 +569,26 @@ def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(
     assert fields["q11-short"]["/FT"] == "/Tx"
     assert not fields["q11-short"].get("/Ff", 0) & 4096, "one line"
     assert fields["q12-reflection"]["/Ff"] & 4096, "multi-line"
+
+
+def test_the_readme_examples_pass_check(scratch: Path) -> None:
+    """The README's image document and questions of every kind, in the fixture lesson."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Image documents")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme[start:], flags=re.DOTALL)
+    [image] = yaml.safe_load(blocks[0])["sources"]
+    questions = yaml.safe_load(blocks[1])
+    draw_png(scratch / "lessons" / "images" / image["image"])
+    data = yaml.safe_load(LESSON_1.read_text(encoding="utf-8"))
+    data["sources"].append({**image, "id": "e"})
+    data["questions"] += [*questions, {**QUESTIONS[0]}]
+    write_lesson(scratch, data)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output
+    assert {q["kind"] for q in questions} == {
+        "multiple_choice",
+        "short_answer",
+        "reflection",
+        "exit_ticket",
+    }
