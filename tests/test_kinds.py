@@ -249,6 +249,8 @@ def test_other_formats_are_refused_by_name(module: Path) -> None:
 
 
 def test_a_damaged_image_is_refused(module: Path) -> None:
+    import weasyprint.images  # noqa: F401  (it makes Pillow accept cut images, process-wide)
+
     whole = (module / "lessons" / "images" / "frame.png").read_bytes()
     (module / "lessons" / "images" / "cut.png").write_bytes(whole[: len(whole) // 2])
     output, line = image_line(module, with_image("cut.png"))
@@ -421,6 +423,21 @@ def test_fillable_fields_follow_the_kind(pages: dict[str, str]) -> None:
     assert '<input type="text" name="q11-short" title="Answer to question 3">' in short
     assert "<textarea" not in short
     assert '<textarea name="q12-reflection"' in question_html(html, "q12-reflection")
+
+
+def test_a_multiple_choice_question_with_lines_gets_a_field_of_its_own_for_the_reason(
+    module: Path,
+) -> None:
+    data = lesson_data()
+    data["questions"][-4]["lines"] = 2  # q10-choice: choose, then say why
+    write_lesson(module, data)
+    project = gather(module / "lessons" / "module.yaml")
+    [job] = plan(project, [FILLABLE])[0]
+    choice = question_html(job.html, "q10-choice")
+    assert choice.count('name="q10-choice"') == 3  # the radio buttons
+    assert '<textarea name="q10-choice-reason" title="Reason for the answer to question 6">' in (
+        choice
+    )
 
 
 def check_output(scratch: Path, question: dict) -> tuple[str, str]:

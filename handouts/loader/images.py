@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
+from PIL import ImageFile as PillowImageFile
 
 from handouts.errors import Problem
 from handouts.loader.validate import did_you_mean
@@ -143,13 +144,28 @@ def _inspect(path: Path, _mtime: int, size: int) -> ImageFile | tuple[str, str]:
                 SIZE_HINT,
             )
         try:
-            image.load()
+            _load_strictly(image)
         except (OSError, SyntaxError, ValueError) as error:
             return (
                 f"the image cannot be decoded: {error}",
                 "the file is damaged or cut short: export or download it again",
             )
         return ImageFile(path, width, height, image.format or "")
+
+
+def _load_strictly(image: Image.Image) -> None:
+    """Decode every pixel, failing on a file cut short.
+
+    WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES when it is imported
+    (it would then draw a cut image padded with grey); the check must not
+    depend on whether a render already ran in this process.
+    """
+    lenient = PillowImageFile.LOAD_TRUNCATED_IMAGES
+    PillowImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        PillowImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def check_images(
