@@ -18,6 +18,8 @@ from handouts.schema import Folders
 
 MODULE_FILE = "module.yaml"
 LESSON_SUFFIXES = (".yaml", ".yml")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+"""Image documents are PNG or JPEG files (never SVG: it can load files and run scripts)."""
 
 
 def bundled_templates() -> Path:

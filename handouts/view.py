@@ -145,7 +145,11 @@ class QuestionView:
     kind_label: str | None = None
     """Printed with the skill ('Multiple choice'); None for a written question."""
     options: list[OptionView] = field(default_factory=list)
-    key: OptionView | None = None
+
+    @property
+    def key(self) -> OptionView | None:
+        """The correct option of a multiple-choice question."""
+        return next((option for option in self.options if option.key), None)
 
 
 @dataclass(frozen=True)
@@ -440,7 +444,8 @@ def grade_label(band: str) -> str:
 def guiding_questions(lesson: Lesson) -> dict[str, list[Question]]:
     """Each document's guiding questions (those whose sources are it alone), by excerpt id.
 
-    An exit ticket is never one: it comes last, whatever it cites."""
+    An exit ticket is never one: it comes last, whatever it cites.
+    """
     return {
         excerpt.id: [
             q
@@ -478,10 +483,9 @@ KIND_LABELS = {
 
 
 def _options(question: Question) -> list[OptionView]:
-    key = " ".join((question.key or "").split()).casefold()
     return [
-        OptionView(letter, render_inline(text), " ".join(text.split()).casefold() == key)
-        for letter, text in zip("ABCDEF", question.options, strict=False)
+        OptionView(letter, render_inline(text), index == question.key_index)
+        for index, (letter, text) in enumerate(zip("ABCDEF", question.options, strict=False))
     ]
 
 
@@ -562,7 +566,6 @@ def build_view(
             kind=q.kind.value,
             kind_label=KIND_LABELS.get(q.kind),
             options=_options(q),
-            key=next((o for o in _options(q) if o.key), None),
         )
         for n, q in enumerate(print_order(lesson), start=1)
     ]

@@ -25,7 +25,7 @@ from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
 from handouts.schema import Excerpt, Fact, Guide, Lesson, QuestionKind, WorkReference
-from handouts.schema.lesson import UNCITED_KINDS
+from handouts.schema.lesson import UNCITED_KINDS, option_form
 from handouts.typeset.fonts import Typesetter, describe_characters
 
 
@@ -499,7 +499,7 @@ def check_question_kinds(lesson: Lesson, located: Located) -> list[Problem]:
             )
         seen: set[str] = set()
         for number, option in enumerate(options):
-            if _plain(option) in seen:
+            if option_form(option) in seen:
                 add(
                     number,
                     "this option is given twice",
@@ -507,14 +507,14 @@ def check_question_kinds(lesson: Lesson, located: Located) -> list[Problem]:
                     at=(*where, "options"),
                     value=option,
                 )
-            seen.add(_plain(option))
+            seen.add(option_form(option))
         if question.key is None:
             add(
                 "key",
                 "a multiple-choice question needs its key",
                 "add 'key:' with the text of the correct option",
             )
-        elif options and _plain(question.key) not in seen:
+        elif options and question.key_index is None:
             letters = "ABCDEF"[: len(options)]
             letter = question.key.strip().upper()
             hint = (
@@ -526,11 +526,6 @@ def check_question_kinds(lesson: Lesson, located: Located) -> list[Problem]:
             )
             add("key", "the key is not one of the options", hint, value=question.key)
     return problems
-
-
-def _plain(text: str) -> str:
-    """An option as compared: case and spacing do not make two options differ."""
-    return " ".join(text.split()).casefold()
 
 
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")

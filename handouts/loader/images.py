@@ -21,11 +21,11 @@ from PIL import Image
 from PIL import ImageFile as PillowImageFile
 
 from handouts.errors import Problem
+from handouts.layout import IMAGE_SUFFIXES
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
 from handouts.schema import ImageDocument, Lesson
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 IMAGE_FORMATS = ("PNG", "JPEG")
 MAX_IMAGE_BYTES = 10_000_000
 """A photograph or a 300 dpi scan of a page is a few megabytes; every edition embeds it."""

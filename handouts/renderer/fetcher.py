@@ -14,8 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-"""The only files served from the images folder (no SVG: it can load files and run scripts)."""
+from handouts.layout import IMAGE_SUFFIXES
 
 
 class BlockedResource(FatalURLFetchingError):

@@ -55,6 +55,11 @@ DEFAULT_LINES = {
 """Ruled lines a question gets when it does not say 'lines:'."""
 
 
+def option_form(text: str) -> str:
+    """An option as compared: case and spacing do not make two options (or a key) differ."""
+    return " ".join(text.split()).casefold()
+
+
 class VocabularyEntry(Strict):
     """A term students meet in the sources, glossed in the glossary box."""
 
@@ -227,6 +232,14 @@ class Question(Strict):
             if isinstance(kind, str) and kind in DEFAULT_LINES:
                 return {**data, "lines": DEFAULT_LINES[QuestionKind(kind)]}
         return data
+
+    @property
+    def key_index(self) -> int | None:
+        """Where the key stands among the options (None without a key, or when it is none of
+        them: a check reports that)."""
+        forms = [option_form(option) for option in self.options]
+        key = option_form(self.key) if self.key is not None else None
+        return forms.index(key) if key in forms else None
 
     @field_validator("key", mode="before")
     @classmethod
