@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from handouts.chart import chart_svg
 from handouts.loader.corpus import CorpusDocument
-from handouts.loader.images import ImageFile
+from handouts.loader.images import IMAGE_BOX_MM, LARGE_IMAGE_BOX_MM, ImageFile, image_size
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.schema import (
@@ -41,12 +41,6 @@ Lines are fixed here, not by the layout, so line numbers are the same in
 every edition and paper size; print.css gives the frame room for this."""
 
 LINE_NUMBER_EVERY = 5
-
-IMAGE_BOX_MM = (140.0, 110.0)
-"""The largest an image document prints (width, height) on the worksheets: room for a
-guiding question under it on the same page, on A4 and Letter."""
-LARGE_IMAGE_BOX_MM = (170.0, 170.0)
-"""The same in large print: the full text width, and taller."""
 
 
 @dataclass(frozen=True)
@@ -322,13 +316,6 @@ def build_excerpt(
         repairs=[RepairView(r.find, r.replace, render_inline(r.reason)) for r in repairs],
         insertions=excerpt.insertions,
     )
-
-
-def image_size(width: int, height: int, box: tuple[float, float]) -> tuple[float, float]:
-    """The printed size (mm) of a `width` × `height` pixel image scaled to fit `box`, small
-    images enlarged: a scan prints at a readable size whatever its resolution."""
-    scale = min(box[0] / width, box[1] / height)
-    return (round(width * scale, 1), round(height * scale, 1))
 
 
 def build_image(index: int, document: ImageDocument, image: ImageFile) -> ImageView:

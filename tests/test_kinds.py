@@ -88,7 +88,7 @@ QUESTIONS = [
 ]
 
 
-def draw_png(path: Path, size: tuple[int, int] = (600, 400)) -> None:
+def draw_png(path: Path, size: tuple[int, int] = (1200, 800)) -> None:
     """A real PNG: a grey circle in a black frame."""
     path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.new("RGB", size, "white")
@@ -170,7 +170,7 @@ def test_the_image_is_larger_in_large_print(pages: dict[str, str]) -> None:
         return float(found[1]), float(found[2])
 
     standard, large = size(pages["student"]), size(pages["large-print"])
-    assert standard == (140.0, 93.3)  # 600 × 400 pixels in the 140 × 110 mm box
+    assert standard == (140.0, 93.3)  # 1,200 × 800 pixels in the 140 × 110 mm box
     assert large == (170.0, 113.3)
     assert size(pages["teacher"]) == standard
     assert size(pages["sources"]) == large  # a page of its own, for projecting
@@ -291,6 +291,20 @@ def test_an_unreadable_image_is_refused(module: Path, monkeypatch: pytest.Monkey
     assert f":{line}:10: sources[4].image" in output
     assert "cannot read the image: Permission denied" in output
     assert "check that the file is readable" in output
+
+
+def test_a_small_image_is_a_warning(module: Path) -> None:
+    draw_png(module / "lessons" / "images" / "small.png", (600, 400))
+    _, text = write_lesson(module, with_image("small.png"))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    line = line_of(text, "image: small.png")
+    assert f"warning: lessons/{STEM}.yaml:{line}:10: sources[4].image" in result.output
+    assert (
+        "the image is 600 × 400 pixels: printed 140 mm wide, that is 109 pixels an inch,"
+        " and it may look blurred" in result.output
+    )
+    assert "use a copy at least 827 pixels wide if there is one" in result.output
 
 
 def test_an_image_outside_the_images_folder_is_refused(module: Path) -> None:
@@ -566,7 +580,7 @@ def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(module: Pat
         ["pdfimages", "-list", str(paths["student"])], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
     assert len(listing) == 1, listing
-    assert listing[0].split()[3:5] == ["600", "400"]  # width, height in pixels: the PNG itself
+    assert listing[0].split()[3:5] == ["1200", "800"]  # width, height in pixels: the PNG itself
     with pikepdf.open(paths["student"]) as pdf:
         alts = [
             str(element.get("/Alt"))

@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 from PIL import ImageFile as PillowImageFile
 
-from handouts.errors import Problem
+from handouts.errors import Problem, Severity
 from handouts.layout import IMAGE_SUFFIXES
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
@@ -31,6 +31,14 @@ MAX_IMAGE_BYTES = 10_000_000
 """A photograph or a 300 dpi scan of a page is a few megabytes; every edition embeds it."""
 MAX_IMAGE_PIXELS = 25_000_000
 """25 megapixels: far beyond the 300 dpi a full-width print needs (about 2,100 pixels)."""
+IMAGE_BOX_MM = (140.0, 110.0)
+"""The largest an image document prints (width, height) on the worksheets: room for a
+guiding question under it on the same page, on A4 and Letter."""
+LARGE_IMAGE_BOX_MM = (170.0, 170.0)
+"""The same in large print and the source packet: the full text width, and taller."""
+MIN_DPI = 150
+"""Below this many pixels per inch as printed, a photograph looks soft and small print in it
+(a poster's slogan, a map's names) blurs."""
 SIZE_HINT = (
     "save a smaller copy: about 2,000 pixels on the long side prints sharp at full page width"
 )
@@ -57,6 +65,13 @@ class ImageFile:
     width: int
     height: int
     format: str
+
+
+def image_size(width: int, height: int, box: tuple[float, float]) -> tuple[float, float]:
+    """The printed size (mm) of a `width` × `height` pixel image scaled to fit `box`, small
+    images enlarged: a scan prints at a readable size whatever its resolution."""
+    scale = min(box[0] / width, box[1] / height)
+    return (round(width * scale, 1), round(height * scale, 1))
 
 
 def _looks_like(raw: bytes) -> str:
@@ -106,9 +121,23 @@ def check_image(
     except OSError as error:
         return problem(f"cannot read the image: {error.strerror}", READ_HINT)
     found = _inspect(path, stat.st_mtime_ns, stat.st_size)
-    if isinstance(found, ImageFile):
+    if not isinstance(found, ImageFile):
+        return problem(*found)
+    printed_mm = image_size(found.width, found.height, IMAGE_BOX_MM)[0]
+    dpi = round(found.width / printed_mm * 25.4)
+    if dpi >= MIN_DPI:
         return found, []
-    return problem(*found)
+    wanted = -(-MIN_DPI * printed_mm // 25.4)
+    return found, [
+        located.problem(
+            where,
+            f"the image is {found.width:,} × {found.height:,} pixels: printed {printed_mm:g} mm"
+            f" wide, that is {dpi} pixels an inch, and it may look blurred",
+            value=name,
+            hint=f"use a copy at least {int(wanted):,} pixels wide if there is one",
+            severity=Severity.warning,
+        )
+    ]
 
 
 READ_HINT = "check that the file is readable (its permissions)"
