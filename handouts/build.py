@@ -130,15 +130,19 @@ def run(
     search: tuple[Path, ...],
     report: BuildReport,
     on_output: Callable[[Output], None] | None = None,
+    images: Path | None = None,
 ) -> BuildReport:
-    """Render and write every job; one failure is reported and the rest still build."""
+    """Render and write every job; one failure is reported and the rest still build.
+
+    `images` is the module's images folder, which image documents are loaded from.
+    """
     from handouts.renderer.pdf import render_pdf
 
     for job in jobs:
         if job.source in report.failed:
             continue
         try:
-            rendered = render_pdf(job.html, job.source, search)
+            rendered = render_pdf(job.html, job.source, search, images)
         except ProblemsError as error:
             report.problems += error.problems
             report.failed.append(job.source)
@@ -159,4 +163,4 @@ def build(
 ) -> BuildReport:
     """Plan, then run: every edition of every valid lesson, and the guide when it is due."""
     jobs, report = plan(project, editions, paper)
-    return run(jobs, project.layout.template_search, report, on_output)
+    return run(jobs, project.layout.template_search, report, on_output, project.layout.images)

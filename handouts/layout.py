@@ -18,6 +18,8 @@ from handouts.schema import Folders
 
 MODULE_FILE = "module.yaml"
 LESSON_SUFFIXES = (".yaml", ".yml")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+"""Image documents are PNG or JPEG files (never SVG: it can load files and run scripts)."""
 
 
 def bundled_templates() -> Path:
@@ -57,6 +59,7 @@ class Layout:
     module_file: Path
     lessons: Path
     sources: Path
+    images: Path
     build: Path
     templates: Path
     schemas: Path
@@ -72,6 +75,7 @@ class Layout:
             module_file=module_file,
             lessons=root / folders.lessons,
             sources=root / folders.sources,
+            images=root / folders.images,
             build=root / folders.build,
             templates=root / folders.templates,
             schemas=root / folders.schemas,

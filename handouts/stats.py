@@ -83,8 +83,10 @@ def student_prose(lesson: Lesson) -> list[str]:
         *(entry.definition for entry in lesson.vocabulary),
         *(entry.event for entry in lesson.timeline),
         *(excerpt.title for excerpt in lesson.sources),
-        *(excerpt.headnote for excerpt in lesson.sources),
+        *(excerpt.headnote for excerpt in lesson.sources if excerpt.headnote),
+        *(image.caption for image in lesson.images),
         *(question.prompt for question in lesson.questions),
+        *(option for question in lesson.questions for option in question.options),
     ]
 
 
@@ -157,7 +159,7 @@ def lesson_stats(lesson: Lesson, reading_wpm: int = 130) -> LessonStats:
     fk_grade = reading_grade(prose)
     band = parse_band(lesson.grade_band)
     prose_words = textstat.lexicon_count(plain_text(prose))
-    excerpt_words = textstat.lexicon_count(plain_text(excerpt.text for excerpt in lesson.sources))
+    excerpt_words = textstat.lexicon_count(plain_text(excerpt.text for excerpt in lesson.excerpts))
     return LessonStats(
         excerpts=len(lesson.sources),
         questions_per_skill={skill: skills[skill] for skill in Skill},

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
 from handouts.chart import chart_svg
 from handouts.loader.corpus import CorpusDocument
+from handouts.loader.images import IMAGE_BOX_MM, LARGE_IMAGE_BOX_MM, ImageFile, image_size
 from handouts.loader.project import LessonFile
 from handouts.markdown import render_block, render_inline
 from handouts.schema import (
     Chart,
     Excerpt,
     Fact,
+    ImageDocument,
     Lesson,
     Module,
     Normalisation,
     Organizer,
     Phase,
     Question,
+    QuestionKind,
     TimelineEntry,
     WorkReference,
 )
@@ -73,6 +76,39 @@ class ExcerptView:
     """The label of an earlier document from the same source, whose note this one shares."""
     repairs: list[RepairView]
     insertions: list[str]
+    is_image: bool = False
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """An image document: the picture at its printed sizes, its caption and provenance."""
+
+    label: str
+    letter: str
+    title: Markup
+    headnote: Markup | None
+    url: str
+    """A file: URL inside the images folder (the renderer's fetcher serves nothing else)."""
+    alt: str
+    caption: Markup
+    citation: Markup
+    credit: Markup
+    licence: Markup
+    size_mm: tuple[float, float]
+    """Width and height on the standard editions."""
+    large_size_mm: tuple[float, float]
+    """Width and height in large print."""
+    is_image: bool = True
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One option of a multiple-choice question."""
+
+    letter: str
+    text: Markup
+    key: bool
+    """The correct option (marked in the teacher edition only)."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +135,23 @@ class QuestionView:
     answer: Markup
     scoring: Markup | None
     organizer: OrganizerView | None
+    kind: str = QuestionKind.written.value
+    kind_label: str | None = None
+    """Printed with the skill ('Multiple choice'); None for a written question."""
+    options: list[OptionView] = field(default_factory=list)
+
+    @property
+    def key(self) -> OptionView | None:
+        """The correct option of a multiple-choice question."""
+        return next((option for option in self.options if option.key), None)
 
 
 @dataclass(frozen=True)
 class DocumentBlock:
     """A document and the guiding questions about it alone, printed right after it."""
 
-    excerpt: ExcerptView
+    excerpt: ExcerptView | ImageView
+    """A quoted excerpt, or an image document (`is_image`)."""
     questions: list[QuestionView]
 
 
@@ -190,6 +236,10 @@ class LessonView:
     teacher_notes: Markup | None
     facts: list[FactGroup]
     total_points: int
+    reflection: list[QuestionView] = field(default_factory=list)
+    """Reflection questions on no document, after the synthesis."""
+    exit_tickets: list[QuestionView] = field(default_factory=list)
+    """Exit-ticket questions, last of all."""
 
 
 def _words(paragraph: str, fonts: Typesetter) -> list[tuple[Markup, float]]:
@@ -265,6 +315,24 @@ def build_excerpt(
         reliability_in=None,
         repairs=[RepairView(r.find, r.replace, render_inline(r.reason)) for r in repairs],
         insertions=excerpt.insertions,
+    )
+
+
+def build_image(index: int, document: ImageDocument, image: ImageFile) -> ImageView:
+    letter = string.ascii_uppercase[index] if index < 26 else str(index + 1)
+    return ImageView(
+        label=f"Document {letter}",
+        letter=letter,
+        title=render_inline(document.title),
+        headnote=render_block(document.headnote) if document.headnote else None,
+        url=image.path.as_uri(),
+        alt=" ".join(document.alt.split()),
+        caption=render_block(document.caption),
+        citation=render_inline(document.citation.strip().rstrip(".")),
+        credit=render_inline(document.credit.rstrip(".")),
+        licence=render_inline(document.licence.rstrip(".")),
+        size_mm=image_size(image.width, image.height, IMAGE_BOX_MM),
+        large_size_mm=image_size(image.width, image.height, LARGE_IMAGE_BOX_MM),
     )
 
 
@@ -361,9 +429,16 @@ def grade_label(band: str) -> str:
 
 
 def guiding_questions(lesson: Lesson) -> dict[str, list[Question]]:
-    """Each document's guiding questions (those whose sources are it alone), by excerpt id."""
+    """Each document's guiding questions (those whose sources are it alone), by excerpt id.
+
+    An exit ticket is never one: it comes last, whatever it cites.
+    """
     return {
-        excerpt.id: [q for q in lesson.questions if q.sources == [excerpt.id]]
+        excerpt.id: [
+            q
+            for q in lesson.questions
+            if q.sources == [excerpt.id] and q.kind is not QuestionKind.exit_ticket
+        ]
         for excerpt in lesson.sources
     }
 
@@ -372,10 +447,33 @@ def print_order(lesson: Lesson) -> list[Question]:
     """Questions as printed: each document's own questions after it, then the rest.
 
     Questions on several documents, and the final claim, come after the last
-    document. Every edition numbers questions in this order.
+    document; then reflection questions that cite no document, then exit tickets.
+    Every edition numbers questions in this order.
     """
     order = [q for questions in guiding_questions(lesson).values() for q in questions]
-    return order + [q for q in lesson.questions if q not in order]
+    rest = [q for q in lesson.questions if q not in order]
+    return (
+        order
+        + [q for q in rest if q.sources and q.kind is not QuestionKind.exit_ticket]
+        + [q for q in rest if not q.sources and q.kind is not QuestionKind.exit_ticket]
+        + [q for q in rest if q.kind is QuestionKind.exit_ticket]
+    )
+
+
+KIND_LABELS = {
+    QuestionKind.short_answer: "Short answer",
+    QuestionKind.multiple_choice: "Multiple choice",
+    QuestionKind.reflection: "Reflection",
+    QuestionKind.exit_ticket: "Exit ticket",
+}
+"""What a question's tag line says of its kind (nothing for a written answer)."""
+
+
+def _options(question: Question) -> list[OptionView]:
+    return [
+        OptionView(letter, render_inline(text), index == question.key_index)
+        for index, (letter, text) in enumerate(zip("ABCDEF", question.options, strict=False))
+    ]
 
 
 def _organizer(organizer: Organizer | None) -> OrganizerView | None:
@@ -427,11 +525,15 @@ def build_view(
     """Everything the template needs for one lesson, in every edition."""
     lesson = lesson_file.lesson
     excerpts = [
-        build_excerpt(i, e, corpus[e.source], lesson_file.repairs.get(e.id, []), fonts)
+        build_image(i, e, lesson_file.images[e.id])
+        if isinstance(e, ImageDocument)
+        else build_excerpt(i, e, corpus[e.source], lesson_file.repairs.get(e.id, []), fonts)
         for i, e in enumerate(lesson.sources)
     ]
     first: dict[str, str] = {}  # one reliability note per source; later excerpts point to it
     for index, (excerpt, view) in enumerate(zip(lesson.sources, excerpts, strict=True)):
+        if isinstance(excerpt, ImageDocument):
+            continue
         if excerpt.source in first:
             excerpts[index] = replace(view, reliability_in=first[excerpt.source])
         first.setdefault(excerpt.source, view.label)
@@ -448,6 +550,9 @@ def build_view(
             answer=render_block(q.answer),
             scoring=render_block(q.scoring) if q.scoring else None,
             organizer=_organizer(q.organizer),
+            kind=q.kind.value,
+            kind_label=KIND_LABELS.get(q.kind),
+            options=_options(q),
         )
         for n, q in enumerate(print_order(lesson), start=1)
     ]
@@ -458,6 +563,8 @@ def build_view(
         for excerpt, view in zip(lesson.sources, excerpts, strict=True)
     ]
     placed = {q.id for block in documents for q in block.questions}
+    exit_ticket = QuestionKind.exit_ticket.value
+    last = {q.id for q in lesson.questions if not q.sources or q.kind is QuestionKind.exit_ticket}
     return LessonView(
         module_title=module.title,
         module_id=module.id,
@@ -479,7 +586,7 @@ def build_view(
         ],
         timeline=build_timeline(lesson.timeline, corpus),
         documents=documents,
-        synthesis=[q for q in questions if q.id not in placed],
+        synthesis=[q for q in questions if q.id not in placed and q.id not in last],
         charts=build_charts(lesson, corpus, fonts),
         questions=questions,
         figures=_figures(lesson),
@@ -487,4 +594,6 @@ def build_view(
         teacher_notes=render_block(lesson.teacher_notes) if lesson.teacher_notes else None,
         facts=build_facts(lesson.facts, references),
         total_points=sum(q.points or 0 for q in lesson.questions),
+        reflection=[q for q in questions if q.id in last and q.kind != exit_ticket],
+        exit_tickets=[q for q in questions if q.kind == exit_ticket],
     )

@@ -31,6 +31,10 @@ NOT_PROSE = {
     "cited_in",
     "text",
     "original",
+    "image",
+    "citation",
+    "credit",
+    "licence",
     "derived",
     "assumptions",
     "references",
@@ -39,6 +43,7 @@ NOT_PROSE = {
     "briefing_checked",
 }
 """Keys whose values are ids, quotations and references (checked word for word elsewhere),
+an image document's file name and provenance (which attest, as a source record does),
 declarations (checked here), or outside facts, which answer to the reference they cite."""
 
 _RESULT = re.compile(rf"^(?P<number>{_WRITTEN})\s*(?P<percent>%?)$")

@@ -5,6 +5,7 @@ Each returns Problems located in the lesson (or module) file; none raises.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from handouts.integrity.figures import (
     NOT_PROSE,
     check_derived,
     figure_key,
+    figures_in,
     find_unsourced,
     is_figure,
     prose_strings,
@@ -22,7 +24,8 @@ from handouts.integrity.names import UnknownName, find_unknown_names, lower_word
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
-from handouts.schema import Fact, Guide, Lesson, WorkReference
+from handouts.schema import Excerpt, Fact, Guide, Lesson, QuestionKind, WorkReference
+from handouts.schema.lesson import UNCITED_KINDS, option_form
 from handouts.typeset.fonts import Typesetter, describe_characters
 
 
@@ -65,6 +68,8 @@ def check_references(
 
     excerpt_ids = {excerpt.id for excerpt in lesson.sources}
     for index, excerpt in enumerate(lesson.sources):
+        if not isinstance(excerpt, Excerpt):
+            continue  # an image document: its file is checked in loader/images.py
         doc = corpus.get(excerpt.source)
         if doc is None:
             problems.append(unknown_document(located, ("sources", index, "source"), corpus))
@@ -96,11 +101,12 @@ def check_references(
                     hint=did_you_mean(ref, sorted(excerpt_ids))
                     or f"excerpt ids in this lesson: {', '.join(sorted(excerpt_ids))}",
                 )
-        if not question.sources:
+        if not question.sources and question.kind not in UNCITED_KINDS:
             add(
                 ("questions", index),
                 f"question '{question.id}' cites no source",
-                hint="list the excerpt ids it is about under 'sources'",
+                hint="list the excerpt ids it is about under 'sources'; a question on no"
+                " document says so with 'kind: reflection' or 'kind: exit_ticket'",
             )
     for index, excerpt in enumerate(lesson.sources):
         if excerpt.id not in cited:
@@ -161,7 +167,7 @@ def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) 
 
 def cited_sources(lesson: Lesson) -> list[str]:
     """Corpus ids the lesson draws on: its excerpts, timeline and charts."""
-    ids = [excerpt.source for excerpt in lesson.sources]
+    ids = [excerpt.source for excerpt in lesson.excerpts]
     ids += [entry.source for entry in lesson.timeline]
     ids += [value.source for chart in lesson.charts for bar in chart.bars for value in bar.values]
     return list(dict.fromkeys(ids))
@@ -174,6 +180,7 @@ def check_figures(
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
     sourced = set().union(*(doc.figures for doc in cited))
     sourced |= {figure_key(item.figure) for item in lesson.assumptions}
+    sourced |= set().union(*(figures_in(text) for text in image_records(lesson)))
     declared, wrong = check_derived(lesson.derived, sourced)
     problems = [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
     names = ", ".join(doc.record.id for doc in cited) or "none"
@@ -409,6 +416,8 @@ def check_writing_space(lesson: Lesson, located: Located) -> list[Problem]:
     for index, question in enumerate(lesson.questions):
         if question.organizer is not None and question.lines == 0:
             continue  # the table is the answer space; its exemplar is the table
+        if question.kind is QuestionKind.multiple_choice:
+            continue  # the options are the answer space; the answer explains the key
         words = len(question.answer.split())
         room = question.lines * WORDS_PER_LINE
         if words > room:
@@ -434,6 +443,7 @@ def check_names(
 ) -> list[Problem]:
     """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
+    known_words = [*known_words, *(w for text in image_records(lesson) for w in words_in(text))]
     unknown = _unknown_names(located.data, cited, corpus, known_words, facts)
     names = ", ".join(doc.record.id for doc in cited) or "none"
     return [
@@ -447,3 +457,100 @@ def check_names(
         )
         for item in unknown
     ]
+
+
+def image_records(lesson: Lesson) -> list[str]:
+    """The provenance of each image document (citation, credit, licence): like a corpus
+    record, it attests the names and figures the lesson's prose may use."""
+    return [text for i in lesson.images for text in (i.citation, i.credit, i.licence)]
+
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+
+
+def check_question_kinds(lesson: Lesson, located: Located) -> list[Problem]:
+    """Each question has what its kind needs: a multiple-choice question its options and one
+    key among them; a short answer one or two lines; other kinds no options or key."""
+    problems: list[Problem] = []
+    for index, question in enumerate(lesson.questions):
+        where = ("questions", index)
+
+        def add(field: str, message: str, hint: str, at: tuple = where, **options) -> None:
+            problems.append(located.problem((*at, field), message, hint=hint, **options))
+
+        if question.kind is not QuestionKind.multiple_choice:
+            for field in ("options", "key"):
+                if getattr(question, field):
+                    add(
+                        field,
+                        f"'{field}' is only for a multiple-choice question",
+                        "add 'kind: multiple_choice', or remove it",
+                    )
+            if question.kind is QuestionKind.short_answer and not 1 <= question.lines <= 2:
+                add(
+                    "lines",
+                    f"a short answer has one or two lines, not {question.lines}",
+                    "give 'lines: 1' or 'lines: 2', or make it 'kind: written'",
+                    value=question.lines,
+                )
+            continue
+        options = question.options
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            add(
+                "options",
+                f"a multiple-choice question needs {MIN_OPTIONS} to {MAX_OPTIONS} options,"
+                f" not {len(options)}",
+                "list the options under 'options:', one per line starting with '- '",
+            )
+        seen: set[str] = set()
+        for number, option in enumerate(options):
+            if option_form(option) in seen:
+                add(
+                    number,
+                    "this option is given twice",
+                    "every option must differ",
+                    at=(*where, "options"),
+                    value=option,
+                )
+            seen.add(option_form(option))
+        if question.key is None:
+            add(
+                "key",
+                "a multiple-choice question needs its key",
+                "add 'key:' with the text of the correct option",
+            )
+        elif options and question.key_index is None:
+            letters = "ABCDEF"[: len(options)]
+            letter = question.key.strip().upper()
+            hint = (
+                f"give the option's text, not its letter: {letter} is"
+                f" '{options[letters.index(letter)]}'"
+                if len(letter) == 1 and letter in letters
+                else did_you_mean(question.key, list(options))
+                or "copy the text of the correct option from 'options'"
+            )
+            add("key", "the key is not one of the options", hint, value=question.key)
+    return problems
+
+
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+"""Markdown's image syntax, '![alt](file.png)': the renderer prints it literally."""
+
+
+def check_markdown_images(located: Located) -> list[Problem]:
+    """Markdown image syntax in prose would print as typed: images are documents of their own."""
+    problems = []
+    for where, text in prose_strings(located.data):
+        for match in MARKDOWN_IMAGE.finditer(text):
+            problems.append(
+                located.problem(
+                    where,
+                    "Markdown image syntax is not printed as an image; it would print as typed",
+                    value=match.group(),
+                    hint="make the picture a document: an entry under the lesson's 'sources'"
+                    " with 'image:' (a file in the images folder), 'alt', 'caption',"
+                    " 'citation', 'credit' and 'licence'",
+                    text_line=text.count("\n", 0, match.start()),
+                )
+            )
+    return problems

@@ -24,13 +24,16 @@ from handouts.loader.checks import (
     check_figures,
     check_glyphs,
     check_guide,
+    check_markdown_images,
     check_names,
+    check_question_kinds,
     check_references,
     check_writing_space,
     cited_sources,
     merge_references,
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
+from handouts.loader.images import ImageFile, check_images
 from handouts.loader.validate import did_you_mean, load_model
 from handouts.loader.yamlfile import Located
 from handouts.schema import Lesson, Module, Normalisation, WorkReference
@@ -45,6 +48,8 @@ class LessonFile:
     lesson: Lesson
     repairs: dict[str, list[Normalisation]] = field(default_factory=dict)
     """The declared spelling repairs each excerpt (by id) relies on."""
+    images: dict[str, ImageFile] = field(default_factory=dict)
+    """The checked file of each image document (by id)."""
 
     @property
     def stem(self) -> str:
@@ -102,13 +107,15 @@ def load_lesson(
     font_folder: Path = Path("templates/fonts"),
     module: Module | None = None,
     broken: frozenset[str] = frozenset(),
+    images: Path | None = None,
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
     """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
 
     `fonts` are those the lesson will print in (default: the bundled ones); `module`
-    gives the known words and the checked facts of the guide. A lesson citing a
-    `broken` source record (one that failed to load) is not cross-checked: every
-    check against it would fail, and the record's own errors say what to fix.
+    gives the known words and the checked facts of the guide; `images` is the folder
+    image documents come from (default: `images` beside the lesson file). A lesson citing a
+    `broken` source record (one that failed to load) is not cross-checked: every check
+    against it would fail, and the record's own errors say what to fix.
     """
     fonts = fonts or Typesetter.bundled()
     lesson, located, problems = load_model(Lesson, path)
@@ -131,6 +138,9 @@ def load_lesson(
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_writing_space(lesson, located)
+        problems += check_question_kinds(lesson, located)
+        problems += check_markdown_images(located)
+        problems += check_images(lesson, located, images or path.parent / "images")[1]
         known = module.known_words if module else []
         facts = [*lesson.facts, *(module.guide.briefing if module and module.guide else [])]
         problems += check_names(lesson, located, corpus, known, facts)
@@ -156,7 +166,7 @@ def _check_order(module: Module, located: Located, lessons_dir: Path) -> list[Pr
 
 def _repairs(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> dict[str, list[Normalisation]]:
     repairs = {}
-    for excerpt in lesson.sources:
+    for excerpt in lesson.excerpts:
         doc = corpus[excerpt.source]
         repairs[excerpt.id] = repairs_used(excerpt, doc.text, doc.record.normalisations)
     return repairs
@@ -185,6 +195,7 @@ def gather(
     if module is not None:
         project.problems += _check_order(module, module_located, layout.lessons)
         project.problems += check_glyphs(module_located, fonts, font_folder)
+        project.problems += check_markdown_images(module_located)
     project.corpus, found = load_corpus(layout.sources)
     project.problems += found
     broken = frozenset(
@@ -205,7 +216,7 @@ def gather(
     loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
         lesson, located, found = load_lesson(
-            path, project.corpus, fonts, font_folder, module, broken
+            path, project.corpus, fonts, font_folder, module, broken=broken, images=layout.images
         )
         if lesson is not None:
             loaded.append((lesson, located))
@@ -229,7 +240,10 @@ def gather(
         ):
             project.failed.append(path)
         else:
-            project.lessons.append(LessonFile(path, lesson, _repairs(lesson, project.corpus)))
+            images = check_images(lesson, located, layout.images)[0]  # decoded once: cached
+            project.lessons.append(
+                LessonFile(path, lesson, _repairs(lesson, project.corpus), images)
+            )
 
     sets = [(lesson.references, located) for lesson, located in loaded]
     if module is not None:

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from handouts.errors import Problem, ProblemsError, shorten
 from handouts.loader.yamlfile import Located, load_yaml
@@ -134,11 +134,12 @@ def load_model(model: type[M], path: Path) -> tuple[M | None, Located | None, li
 
 
 def _to_problem(model: type[BaseModel], located: Located, item: Any) -> Problem:
-    where = tuple(part for part in item["loc"] if isinstance(part, str | int))
+    loc = tuple(part for part in item["loc"] if isinstance(part, str | int))
+    where = _without_tags(model, loc)
     kind = item["type"]
     if kind == "extra_forbidden":
         name = str(where[-1])
-        allowed = sorted(fields_of(model_at(model, where[:-1])))
+        allowed = sorted(fields_of(model_at(model, loc[:-1])))
         return located.problem(
             where,
             f"unknown field '{name}'",
@@ -148,9 +149,9 @@ def _to_problem(model: type[BaseModel], located: Located, item: Any) -> Problem:
     if kind == "missing":
         # An absent field has no position: Located.problem points at its parent.
         return located.problem(
-            where, f"missing required field '{where[-1]}'", hint=_describe(model, where)
+            where, f"missing required field '{where[-1]}'", hint=_describe(model, loc)
         )
-    message, hint = _explain(model, where, item)
+    message, hint = _explain(model, loc, item)
     return located.problem(where, message, value=item.get("input"), hint=hint)
 
 
@@ -254,27 +255,66 @@ def did_you_mean(name: str, choices: list[str]) -> str | None:
 
 
 def fields_of(model: type[BaseModel] | None) -> dict[str, Any]:
-    return dict(model.model_fields) if model else {}
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return {}
+    return dict(model.model_fields)
 
 
 def _unwrap(annotation: Any) -> Any:
-    """The model inside list[...], X | None or Annotated[...], if any."""
+    """The model inside list[...], X | None or Annotated[...], if any; for a tagged union
+    (pydantic's Tag), its models by tag."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(annotation)[0])
     if origin in (list, typing.Union, types.UnionType):
+        tagged = _tagged(typing.get_args(annotation))
+        if tagged:
+            return tagged
         for arg in typing.get_args(annotation):
             inner = _unwrap(arg)
-            if isinstance(inner, type) and issubclass(inner, BaseModel | Enum):
+            if isinstance(inner, dict) or (
+                isinstance(inner, type) and issubclass(inner, BaseModel | Enum)
+            ):
                 return inner
     return annotation
 
 
+def _tagged(args: tuple) -> dict[str, Any]:
+    """{tag: model} for the members of a tagged union; empty for any other union."""
+    found = {}
+    for arg in args:
+        if typing.get_origin(arg) is typing.Annotated:
+            inner, *metadata = typing.get_args(arg)
+            for item in metadata:
+                if isinstance(item, Tag) and isinstance(item.tag, str):
+                    found[item.tag] = inner
+    return found
+
+
+def _without_tags(model: type[BaseModel], loc: tuple) -> tuple:
+    """An error location as a path in the file: the tags pydantic adds for a tagged union
+    ('image document') name no key of the YAML."""
+    where, current = [], model
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]  # the tag picks the member
+            continue
+        where.append(part)
+        if isinstance(part, str):
+            info = fields_of(current if isinstance(current, type) else None).get(part)
+            current = _unwrap(info.annotation) if info is not None else None
+    return tuple(where)
+
+
 def model_at(model: type[BaseModel], where: tuple) -> type[BaseModel] | None:
-    """The nested model that a path points into (list indices are skipped)."""
+    """The nested model that a path points into (list indices are skipped; a tagged union's
+    tag picks its member)."""
     current: Any = model
     for part in where:
         if isinstance(part, int):
+            continue
+        if isinstance(current, dict):
+            current = current.get(part)
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None

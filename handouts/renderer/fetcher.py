@@ -2,8 +2,9 @@
 
 Lesson text is untrusted. Even though it is escaped, every resource the
 renderer asks for goes through this fetcher, which allows `file:` paths
-inside the allowed folders (after resolving symlinks and '..') and `data:`;
-nothing else, no network, no redirects. A refusal stops the render.
+inside the allowed folders (after resolving symlinks and '..'), PNG and JPEG
+files inside the module's images folder, and `data:`; nothing else, no
+network, no redirects. A refusal stops the render.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from handouts.layout import IMAGE_SUFFIXES
 
 
 class BlockedResource(FatalURLFetchingError):
@@ -30,9 +33,18 @@ class RestrictedFetcher(URLFetcher):
     templates shadow the bundled ones, fonts and images included).
     """
 
-    def __init__(self, allowed: list[Path] | tuple[Path, ...]):
+    def __init__(self, allowed: list[Path] | tuple[Path, ...], images: Path | None = None):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.images = images.resolve() if images is not None else None
+        """Image documents: served from here only, PNG and JPEG only, never overlaid."""
+
+    def _image(self, path: Path) -> Path | None:
+        if self.images is None or not path.is_relative_to(self.images):
+            return None
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+            return path  # already resolved: symlinks and '..' cannot lead outside
+        return None
 
     def _overlay(self, path: Path) -> Path | None:
         for folder in self.allowed:
@@ -53,7 +65,8 @@ class RestrictedFetcher(URLFetcher):
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
                 raise BlockedResource(url)
-            found = self._overlay(Path(unquote(parts.path)).resolve())
+            path = Path(unquote(parts.path)).resolve()
+            found = self._overlay(path) or self._image(path)
             if found is not None:
                 return super().fetch(found.as_uri(), headers)
         raise BlockedResource(url)

@@ -24,14 +24,14 @@ _IMAGE_CACHE: dict = {}
 
 
 @lru_cache(maxsize=2)
-def _context(search: tuple[Path, ...]):
+def _context(search: tuple[Path, ...], images: Path | None = None):
     """One FontConfiguration and stylesheet per process: memory stays flat across renders."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     from handouts.renderer.fetcher import RestrictedFetcher
 
-    fetcher = RestrictedFetcher(search)
+    fetcher = RestrictedFetcher(search, images)
     fonts = FontConfiguration()
     css = CSS(
         string=stylesheet_text(search),
@@ -58,14 +58,19 @@ def base_url(search: tuple[Path, ...]) -> str:
     return str(search[-1].resolve()) + "/"
 
 
-def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
-    """The PDF of `html`; a blocked resource is an error naming `source`."""
+def render_pdf(
+    html: str, source: Path, search: tuple[Path, ...], images: Path | None = None
+) -> Rendered:
+    """The PDF of `html`; a blocked resource is an error naming `source`.
+
+    `images` is the module's images folder, the one place image documents load from.
+    """
     from weasyprint import HTML
 
     from handouts.renderer.fetcher import BlockedResource
     from handouts.renderer.tagging import add_table_header_scope
 
-    fetcher, fonts, css = _context(search)
+    fetcher, fonts, css = _context(search, images)
     try:
         document = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
@@ -78,7 +83,8 @@ def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
                 Problem(
                     source,
                     f"the renderer {error}",
-                    hint="only files in the template folders and data: URLs may be loaded",
+                    hint="only files in the template folders, PNG and JPEG files in the images"
+                    " folder, and data: URLs may be loaded",
                 )
             ]
         ) from None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Discriminator, Field, StringConstraints, Tag, field_validator, model_validator
 
 from handouts.schema.base import Identifier, Line, Strict, Text
 from handouts.schema.chart import Chart
@@ -30,6 +30,34 @@ class Phase(StrEnum):
     discussion = "discussion"
     writing = "writing"
     closing = "closing"
+
+
+class QuestionKind(StrEnum):
+    """What a question asks students to do, and so what answer space it prints."""
+
+    written = "written"
+    short_answer = "short_answer"
+    multiple_choice = "multiple_choice"
+    reflection = "reflection"
+    exit_ticket = "exit_ticket"
+
+
+UNCITED_KINDS = frozenset({QuestionKind.reflection, QuestionKind.exit_ticket})
+"""Kinds that may cite no document: every other question must cite one."""
+
+DEFAULT_LINES = {
+    QuestionKind.written: 4,
+    QuestionKind.short_answer: 2,
+    QuestionKind.multiple_choice: 0,
+    QuestionKind.reflection: 4,
+    QuestionKind.exit_ticket: 3,
+}
+"""Ruled lines a question gets when it does not say 'lines:'."""
+
+
+def option_form(text: str) -> str:
+    """An option as compared: case and spacing do not make two options (or a key) differ."""
+    return " ".join(text.split()).casefold()
 
 
 class VocabularyEntry(Strict):
@@ -83,6 +111,52 @@ class Excerpt(Strict):
     )
 
 
+class ImageDocument(Strict):
+    """A picture as a document (photograph, poster, cartoon, map): a PNG or JPEG file from the
+    module's images folder, with its text alternative, caption and provenance."""
+
+    id: Identifier = Field(
+        description="Label within the lesson, e.g. 'b' (printed as 'Document B')."
+    )
+    image: Line = Field(
+        description="File name of the PNG or JPEG in the module's images folder, e.g."
+        " 'deni-poster.png'. SVG is not accepted."
+    )
+    title: Line = Field(description="Short title printed above the image.")
+    headnote: Text | None = Field(
+        None, description="Who made it, when, for whom, why it matters (printed above it)."
+    )
+    alt: Text = Field(
+        description="The text alternative: what the image shows, in words, for readers who"
+        " cannot see it (the PDF's /Alt)."
+    )
+    caption: Text = Field(description="What the image shows, printed under it.")
+    citation: Text = Field(
+        description="Where the image comes from: creator, title, date, collection or archive."
+    )
+    credit: Line = Field(
+        description="Who holds or provided it, e.g. 'Library of Congress, Prints and"
+        " Photographs Division'."
+    )
+    licence: Line = Field(
+        description="The terms it is reproduced under, e.g. 'Public domain' or 'CC BY-SA 4.0'."
+    )
+
+
+def _document_kind(value: Any) -> str:
+    """An entry with an 'image' key is an image document; anything else a quoted excerpt."""
+    if isinstance(value, ImageDocument) or (isinstance(value, dict) and "image" in value):
+        return "image document"
+    return "text document"
+
+
+Document = Annotated[
+    Annotated[Excerpt, Tag("text document")] | Annotated[ImageDocument, Tag("image document")],
+    Discriminator(_document_kind),
+]
+"""A document of a lesson: a quoted excerpt, or an image."""
+
+
 class Organizer(Strict):
     """A table students fill in (a sourcing grid, a T-chart), printed with ruled cells."""
 
@@ -111,13 +185,32 @@ class Question(Strict):
     """A question with its writing space and, for the teacher, an exemplar answer."""
 
     id: Identifier = Field(description="Stable id, used for form fields and exports.")
+    kind: QuestionKind = Field(
+        QuestionKind.written,
+        description="written (the default: ruled lines), short_answer (one or two lines),"
+        " multiple_choice (options and a key), reflection or exit_ticket (may cite no"
+        " document).",
+    )
     prompt: Text = Field(description="The question as students read it.")
     skill: Skill = Field(description="The historical-thinking skill the question exercises.")
     sources: list[Identifier] = Field(
         default_factory=list, description="Excerpt ids (from 'sources') the question is about."
     )
     lines: int = Field(
-        4, ge=0, le=30, description="Ruled lines of writing space in the student edition."
+        4,
+        ge=0,
+        le=30,
+        description="Ruled lines of writing space in the student edition (default 4;"
+        " short_answer 2, multiple_choice 0, exit_ticket 3).",
+    )
+    options: list[Line] = Field(
+        default_factory=list,
+        description="A multiple_choice question's options, 2 to 6, printed A, B, C ...",
+    )
+    key: Line | None = Field(
+        None,
+        description="A multiple_choice question's correct option, written as in 'options'"
+        " (teacher edition only).",
     )
     points: int | None = Field(None, ge=0, le=100, description="Marks available, if graded.")
     organizer: Organizer | None = Field(
@@ -129,6 +222,34 @@ class Question(Strict):
         description="Short scoring guide for the teacher: what a full, a partial and a minimal"
         " answer contain.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lines_follow_kind(cls, data: Any) -> Any:
+        """Without 'lines:', a question gets the writing space its kind needs."""
+        if isinstance(data, dict) and "lines" not in data:
+            kind = data.get("kind", QuestionKind.written)
+            if isinstance(kind, str) and kind in DEFAULT_LINES:
+                return {**data, "lines": DEFAULT_LINES[QuestionKind(kind)]}
+        return data
+
+    @property
+    def key_index(self) -> int | None:
+        """Where the key stands among the options (None without a key, or when it is none of
+        them: a check reports that)."""
+        forms = [option_form(option) for option in self.options]
+        key = option_form(self.key) if self.key is not None else None
+        return forms.index(key) if key in forms else None
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_key(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            raise ValueError(
+                "a multiple-choice question has exactly one key: give the text of the one"
+                " correct option"
+            )
+        return value
 
 
 class DerivedFigure(Strict):
@@ -219,8 +340,10 @@ class Lesson(Strict):
     timeline: list[TimelineEntry] = Field(
         default_factory=list, description="Dated events, in order."
     )
-    sources: list[Excerpt] = Field(
-        min_length=1, description="The excerpts students work from, in order."
+    sources: list[Document] = Field(
+        min_length=1,
+        description="The documents students work from, in order: excerpts, or images (an entry"
+        " with 'image:').",
     )
     charts: list[Chart] = Field(
         default_factory=list, description="Bar charts drawn from sourced figures."
@@ -246,3 +369,13 @@ class Lesson(Strict):
         default_factory=list,
         description="Published works the facts cite (ids unique across the module).",
     )
+
+    @property
+    def excerpts(self) -> list[Excerpt]:
+        """The quoted (text) documents, in order."""
+        return [document for document in self.sources if isinstance(document, Excerpt)]
+
+    @property
+    def images(self) -> list[ImageDocument]:
+        """The image documents, in order."""
+        return [document for document in self.sources if isinstance(document, ImageDocument)]

@@ -80,6 +80,9 @@ class Folders(Strict):
 
     lessons: str = Field("lessons", description="Lesson files and module.yaml.")
     sources: str = Field("lessons/sources", description="Source records and their texts.")
+    images: str = Field(
+        "lessons/images", description="PNG and JPEG files of the lessons' image documents."
+    )
     build: str = Field("build", description="Where PDFs are written.")
     templates: str = Field(
         "templates",
