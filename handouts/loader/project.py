@@ -19,6 +19,7 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
     check_charts,
+    check_cited_works,
     check_coverage,
     check_facts,
     check_figures,
@@ -109,14 +110,16 @@ def load_lesson(
     fonts = fonts or Typesetter.bundled()
     lesson, located, problems = load_model(Lesson, path)
     if lesson is not None:
+        references = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
+        briefing = module.guide.briefing if module and module.guide else []
         problems += check_references(lesson, located, corpus)
-        problems += check_figures(lesson, located, corpus)
+        problems += check_cited_works(lesson, located, references)
+        problems += check_figures(lesson, located, corpus, references, briefing)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_writing_space(lesson, located)
         known = module.known_words if module else []
-        facts = [*lesson.facts, *(module.guide.briefing if module and module.guide else [])]
-        problems += check_names(lesson, located, corpus, known, facts)
+        problems += check_names(lesson, located, corpus, known, [*lesson.facts, *briefing])
     return lesson, located, problems
 
 
@@ -185,8 +188,6 @@ def gather(
         lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder, module)
         if lesson is not None:
             loaded.append((lesson, located))
-            known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
-            found += check_facts(lesson.facts, ("facts",), located, known)
             if lesson.id in ids:
                 found.append(
                     located.problem(
@@ -211,10 +212,10 @@ def gather(
     if selected is None and not project.failed:
         project.problems += check_coverage([f.lesson for f in project.lessons], project.corpus)
     if module is not None and module.guide is not None:
-        project.problems += check_guide(
-            module.guide, module_located, project.corpus, module.known_words
-        )
         own = {reference.id: reference for reference in module.references}
+        project.problems += check_guide(
+            module.guide, module_located, project.corpus, module.known_words, own
+        )
         project.problems += check_facts(
             module.guide.briefing, ("guide", "briefing"), module_located, own
         )
