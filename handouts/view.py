@@ -418,7 +418,7 @@ def cite_work(reference: WorkReference) -> Markup:
     parts = [reference.author, reference.title]
     if reference.publisher:
         parts.append(reference.publisher)
-    text = ", ".join(parts) + f", {reference.year}."
+    text = ", ".join(parts) + f", {reference.year}" + ("" if reference.year.endswith(".") else ".")
     if reference.url:
         text += f" {reference.url}"
         text += f" (checked {reference.accessed})." if reference.accessed else "."

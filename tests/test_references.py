@@ -253,3 +253,39 @@ def test_the_primary_sources_guide_builds(primary: Path) -> None:
     guide = read_pdf(primary / "build" / "primary-only-teacher-guide.pdf")
     assert "Further reading and resources" in guide.text
     assert "Source: McPherson 1988" in guide.text
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = README[
+    README.index("## What the checks demand") : README.index("## Figures, charts and the teacher")
+]
+EXAMPLES = re.findall(
+    r"<!-- check (lesson|module) (accepted|rejected|warned)(?:: (.*?))? -->\n```yaml\n(.*?)```",
+    SECTION,
+    flags=re.DOTALL,
+)
+
+
+def test_every_example_in_the_checks_section_is_marked() -> None:
+    assert len(EXAMPLES) == SECTION.count("```yaml") >= 15
+
+
+@pytest.mark.parametrize(
+    ("scope", "verdict", "message", "fragment"), EXAMPLES, ids=lambda v: str(v)[:30]
+)
+def test_readme_check_example(
+    primary: Path, scope: str, verdict: str, message: str | None, fragment: str
+) -> None:
+    """Each example replaces its top-level keys in the fixture lesson (or module file), and
+    `check` answers as the README says."""
+    import yaml
+
+    path = primary / (LESSON if scope == "lesson" else MODULE_FILE)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(yaml.safe_load(fragment))
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    output = check(1 if verdict == "rejected" else 0)
+    if verdict == "accepted":
+        assert "no problems" in output
+    else:
+        assert message and message in output, output

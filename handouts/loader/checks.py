@@ -518,8 +518,9 @@ def check_writing_space(lesson: Lesson, located: Located) -> list[Problem]:
             problems.append(
                 located.problem(
                     ("questions", index, "answer"),
-                    f"the exemplar answer has {words} words; {question.lines} ruled lines hold"
-                    f" about {room} handwritten words",
+                    f"the exemplar answer has {words} words; {question.lines} ruled"
+                    f" {'line holds' if question.lines == 1 else 'lines hold'} about {room}"
+                    " handwritten words",
                     hint=f"shorten the exemplar to what a student can write, or give"
                     f" 'lines: {-(-words // WORDS_PER_LINE)}'",
                     severity=Severity.warning,
