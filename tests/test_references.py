@@ -289,3 +289,34 @@ def test_readme_check_example(
         assert "no problems" in output
     else:
         assert message and message in output, output
+
+
+def test_a_year_a_source_writes_in_words_may_be_used_in_a_calculation(primary: Path) -> None:
+    derived = (
+        'derived:\n  - calculation: "1863 - 1862 = 1"\n    note: years from promise to effect.\n'
+    )
+    lesson = primary / LESSON
+    lesson.write_text(lesson.read_text(encoding="utf-8") + derived, encoding="utf-8")
+    assert "no problems" in check(0)
+    edit(primary, LESSON, '"1863 - 1862 = 1"', '"1864 - 1862 = 2"')
+    assert "the calculation uses 1864, which no cited source holds" in check()
+
+
+def test_a_reference_given_as_a_timeline_source_gets_a_hint(primary: Path) -> None:
+    edit(primary, LESSON, "reference: mcpherson-1988", "source: mcpherson-1988")
+    output = check()
+    assert "unknown corpus document 'mcpherson-1988'" in output
+    assert "'mcpherson-1988' is a reference, not a document: write 'reference: mcpherson-1988'" in (
+        output
+    )
+
+
+def test_the_author_of_a_cited_work_may_be_named(primary: Path) -> None:
+    note = "teacher_notes: For the war as a whole, read the history by McPherson.\n"
+    lesson = primary / LESSON
+    lesson.write_text(lesson.read_text(encoding="utf-8") + note, encoding="utf-8")
+    assert "no problems" in check(0)
+    edit(primary, MODULE_FILE, "      note: The standard", "      note: By McPherson, the standard")
+    assert "no problems" in check(0)
+    edit(primary, LESSON, "by McPherson", "by Foner")
+    assert "'Foner' is in no document this lesson cites" in check()

@@ -185,12 +185,14 @@ class DerivedProblem:
 
 
 def check_derived(
-    derived: Iterable[DerivedFigure], sourced: set[str]
+    derived: Iterable[DerivedFigure], sourced: set[str], years: Iterable[str] = ()
 ) -> tuple[set[str], list[DerivedProblem]]:
     """The figures the calculations declare, and what is wrong with any of them.
 
-    Operands must be sourced or declared by an earlier calculation.
+    Operands must be sourced or declared by an earlier calculation; a year may also be
+    among `years` (written in words in a source, or vouched for by a reference).
     """
+    years = set(years)
     declared: set[str] = set()
     problems = []
     for index, item in enumerate(derived):
@@ -201,6 +203,8 @@ def check_derived(
             continue
         for operand in calculation.operands:
             key = figure_key(operand)
+            if is_year(operand) and operand in years:
+                continue
             if is_figure(operand) and key not in sourced and key not in declared:
                 problems.append(
                     DerivedProblem(

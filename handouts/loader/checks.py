@@ -27,21 +27,29 @@ from handouts.schema import Fact, Guide, Lesson, TimelineEntry, WorkReference
 from handouts.typeset.fonts import Typesetter, describe_characters
 
 
-def unknown_document(located: Located, where: tuple, corpus: dict) -> Problem:
-    """An id at `where` that names no corpus document, with the closest id as a hint."""
+def unknown_document(
+    located: Located, where: tuple, corpus: dict, references: Iterable[str] = ()
+) -> Problem:
+    """An id at `where` that names no corpus document, with the closest id as a hint (or, for
+    the id of a reference, the key that cites one)."""
     value = located.value(where)
-    return located.problem(
-        where,
-        f"unknown corpus document '{value}'",
-        value=value,
-        hint=did_you_mean(value, sorted(corpus)) or "the id of a record in lessons/sources/",
-    )
+    if value in references:
+        hint = f"'{value}' is a reference, not a document: write 'reference: {value}'"
+    else:
+        hint = did_you_mean(value, sorted(corpus)) or "the id of a record in lessons/sources/"
+    return located.problem(where, f"unknown corpus document '{value}'", value=value, hint=hint)
 
 
 def check_references(
-    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+    lesson: Lesson,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    references: Iterable[str] = (),
 ) -> list[Problem]:
-    """Cross-references inside a lesson and into the corpus, and excerpt fidelity."""
+    """Cross-references inside a lesson and into the corpus, and excerpt fidelity.
+
+    `references` are the reference ids the lesson may cite, for a hint when one is given
+    as a timeline entry's 'source'."""
     problems: list[Problem] = []
 
     def add(where: tuple, message: str, **options) -> None:
@@ -83,7 +91,8 @@ def check_references(
 
     for index, entry in enumerate(lesson.timeline):
         if entry.source is not None and entry.source not in corpus:
-            problems.append(unknown_document(located, ("timeline", index, "source"), corpus))
+            where = ("timeline", index, "source")
+            problems.append(unknown_document(located, where, corpus, references))
 
     cited: set[str] = set()
     for index, question in enumerate(lesson.questions):
@@ -216,7 +225,7 @@ def check_figures(
     works = cited_references(lesson, references or {r.id: r for r in lesson.references})
     years = set().union(*(doc.years for doc in cited))
     years |= vouched_years(works, [*lesson.facts, *facts], lesson.timeline)
-    declared, wrong = check_derived(lesson.derived, sourced)
+    declared, wrong = check_derived(lesson.derived, sourced, years)
     problems = [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
     names = ", ".join(doc.record.id for doc in cited) or "none"
     reported: set[str] = set()
@@ -276,11 +285,14 @@ def _unknown_names(
     known_words: Iterable[str],
     facts: Iterable[Fact],
     timeline: Iterable[TimelineEntry] = (),
+    works: Iterable[WorkReference] = (),
 ) -> list[UnknownName]:
     """Capitalised words in the prose of `data` that no attesting document, fact, timeline
-    entry citing a reference, or known word holds; a word written in lower case anywhere in
-    the corpus or `data` is ordinary."""
+    entry citing a reference, cited work (its author, title, publisher) or known word holds;
+    a word written in lower case anywhere in the corpus or `data` is ordinary."""
     allowed = set(known_words).union(*(doc.words for doc in attesting))
+    for work in works:
+        allowed |= words_in(f"{work.author} {work.title} {work.publisher or ''}")
     for fact in facts:
         allowed |= words_in(fact.text)
     for entry in timeline:
@@ -292,12 +304,17 @@ def _unknown_names(
 
 
 def _guide_names(
-    guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: Iterable[str]
+    guide: Guide,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    known_words: Iterable[str],
+    works: Iterable[WorkReference] = (),
 ) -> list[Problem]:
-    """The guide's capitalised words are in a document of the module, its facts, or declared."""
+    """The guide's capitalised words are in a document of the module, its facts, its
+    references, or declared."""
     data = located.data.get("guide")
     unknown = _unknown_names(
-        data, list(corpus.values()), corpus, known_words, guide.briefing, guide.timeline
+        data, list(corpus.values()), corpus, known_words, guide.briefing, guide.timeline, works
     )
     return [
         located.problem(
@@ -327,7 +344,8 @@ def check_guide(
     root = ("guide",)
     for index, entry in enumerate(guide.timeline):
         if entry.source is not None and entry.source not in corpus:
-            problems.append(unknown_document(located, (*root, "timeline", index, "source"), corpus))
+            where = (*root, "timeline", index, "source")
+            problems.append(unknown_document(located, where, corpus, references))
     for index, item in enumerate(guide.bibliography):
         if item.cited_in not in corpus:
             problems.append(
@@ -353,7 +371,7 @@ def check_guide(
                     text_line=mismatch.line_offset,
                 )
             )
-    problems += _guide_names(guide, located, corpus, known_words)
+    problems += _guide_names(guide, located, corpus, known_words, references.values())
     sourced = set().union(*(doc.figures for doc in corpus.values()))
     years = set().union(*(doc.years for doc in corpus.values()))
     years |= vouched_years(references.values(), guide.briefing, guide.timeline)
@@ -535,10 +553,14 @@ def check_names(
     corpus: dict[str, CorpusDocument],
     known_words: list[str],
     facts: list[Fact],
+    works: Iterable[WorkReference] = (),
 ) -> list[Problem]:
-    """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
+    """Every capitalised word in the prose is in a cited document, a checked fact, a work the
+    lesson cites, or declared."""
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
-    unknown = _unknown_names(located.data, cited, corpus, known_words, facts, lesson.timeline)
+    unknown = _unknown_names(
+        located.data, cited, corpus, known_words, facts, lesson.timeline, works
+    )
     names = ", ".join(doc.record.id for doc in cited) or "none"
     return [
         located.problem(

@@ -28,6 +28,7 @@ from handouts.loader.checks import (
     check_names,
     check_references,
     check_writing_space,
+    cited_references,
     merge_references,
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
@@ -112,14 +113,15 @@ def load_lesson(
     if lesson is not None:
         references = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
         briefing = module.guide.briefing if module and module.guide else []
-        problems += check_references(lesson, located, corpus)
+        problems += check_references(lesson, located, corpus, references)
         problems += check_cited_works(lesson, located, references)
         problems += check_figures(lesson, located, corpus, references, briefing)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_writing_space(lesson, located)
         known = module.known_words if module else []
-        problems += check_names(lesson, located, corpus, known, [*lesson.facts, *briefing])
+        works = cited_references(lesson, references)
+        problems += check_names(lesson, located, corpus, known, [*lesson.facts, *briefing], works)
     return lesson, located, problems
 
 
