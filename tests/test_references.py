@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, read_pdf
+from pypdf import PdfReader
 
 from handouts.build import plan
 from handouts.cli.app import cli
@@ -255,12 +256,28 @@ def test_the_primary_sources_guide_builds(primary: Path) -> None:
     assert "Source: McPherson 1988" in guide.text
 
 
+@pytest.mark.slow
+def test_a_timeline_reference_prints_without_italics_in_large_print(primary: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--edition", "large-print"])
+    assert result.exit_code == 0, result.output
+    path = primary / "build" / "01-a-promise-of-freedom" / "01-a-promise-of-freedom-large-print.pdf"
+    assert "Source: McPherson 1988" in read_pdf(path).text
+    reader = PdfReader(path)
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert not [font for font in fonts if "Italic" in font], fonts
+
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[
     README.index("## What the checks demand") : README.index("## Figures, charts and the teacher")
 ]
 EXAMPLES = re.findall(
-    r"<!-- check (lesson|module) (accepted|rejected|warned)(?:: (.*?))? -->\n```yaml\n(.*?)```",
+    r"<!-- check (lesson|module) (accepted|rejected|warned) -->\n```yaml\n(.*?)```\n\n"
+    r"Check answers(?:, an error|, a warning)?: `(.*?)`\n",
     SECTION,
     flags=re.DOTALL,
 )
@@ -271,10 +288,10 @@ def test_every_example_in_the_checks_section_is_marked() -> None:
 
 
 @pytest.mark.parametrize(
-    ("scope", "verdict", "message", "fragment"), EXAMPLES, ids=lambda v: str(v)[:30]
+    ("scope", "verdict", "fragment", "message"), EXAMPLES, ids=lambda v: str(v)[:30]
 )
 def test_readme_check_example(
-    primary: Path, scope: str, verdict: str, message: str | None, fragment: str
+    primary: Path, scope: str, verdict: str, fragment: str, message: str
 ) -> None:
     """Each example replaces its top-level keys in the fixture lesson (or module file), and
     `check` answers as the README says."""
@@ -285,10 +302,9 @@ def test_readme_check_example(
     data.update(yaml.safe_load(fragment))
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     output = check(1 if verdict == "rejected" else 0)
-    if verdict == "accepted":
-        assert "no problems" in output
-    else:
-        assert message and message in output, output
+    assert message in output, output
+    assert ("error:" in output) == (verdict == "rejected"), output
+    assert ("warning:" in output) == (verdict == "warned"), output
 
 
 def test_a_year_a_source_writes_in_words_may_be_used_in_a_calculation(primary: Path) -> None:
@@ -320,3 +336,15 @@ def test_the_author_of_a_cited_work_may_be_named(primary: Path) -> None:
     assert "no problems" in check(0)
     edit(primary, LESSON, "by McPherson", "by Foner")
     assert "'Foner' is in no document this lesson cites" in check()
+
+
+def test_a_year_the_sources_give_is_no_assumption(primary: Path) -> None:
+    """An assumption prints '(assumed)' in the teacher edition: wrong for a year a source gives."""
+    assumption = (
+        'assumptions:\n  - figure: "1862"\n    reason: the year of the first proclamation.\n'
+    )
+    lesson = primary / LESSON
+    lesson.write_text(lesson.read_text(encoding="utf-8") + assumption, encoding="utf-8")
+    output = check(0)
+    assert f"warning: {LESSON}:" in output and "assumptions[0].figure" in output
+    assert "1862 is not an assumption: a cited document or reference gives it" in output

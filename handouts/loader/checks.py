@@ -19,7 +19,7 @@ from handouts.integrity.figures import (
     prose_strings,
 )
 from handouts.integrity.names import UnknownName, find_unknown_names, lower_words, words_in
-from handouts.integrity.years import years_in
+from handouts.integrity.years import is_year, years_in
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
@@ -221,12 +221,22 @@ def check_figures(
     """
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
     sourced = set().union(*(doc.figures for doc in cited))
-    sourced |= {figure_key(item.figure) for item in lesson.assumptions}
     works = cited_references(lesson, references or {r.id: r for r in lesson.references})
     years = set().union(*(doc.years for doc in cited))
     years |= vouched_years(works, [*lesson.facts, *facts], lesson.timeline)
+    problems = [
+        located.problem(
+            ("assumptions", index, "figure"),
+            f"{item.figure} is not an assumption: a cited document or reference gives it",
+            hint="remove it from 'assumptions', or the teacher edition prints it as '(assumed)'",
+            severity=Severity.warning,
+        )
+        for index, item in enumerate(lesson.assumptions)
+        if figure_key(item.figure) in sourced or (is_year(item.figure) and item.figure in years)
+    ]
+    sourced |= {figure_key(item.figure) for item in lesson.assumptions}
     declared, wrong = check_derived(lesson.derived, sourced, years)
-    problems = [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
+    problems += [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
     names = ", ".join(doc.record.id for doc in cited) or "none"
     reported: set[str] = set()
     skip = vouched(lesson.timeline)
