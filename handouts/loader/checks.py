@@ -249,26 +249,21 @@ def check_figures(
             for i, doc in corpus.items()
             if figure_key(item.figure) in (doc.years if item.year else doc.figures)
         ]
-        if item.year:
-            message = f"the year {item.figure} is in no source this lesson cites ({names})"
-            hint = (
-                f"it is in {', '.join(elsewhere)}: cite that document, or"
-                if elsewhere
-                else "a year counts when a cited document gives it, in digits or in words; or"
-            ) + (
-                " add a timeline entry for it citing its 'source' or a 'reference', or a fact"
-                " with its reference"
-            )
-        else:
-            message = f"the figure {item.figure} is in no source this lesson cites ({names})"
-            hint = (
-                f"it is in {', '.join(elsewhere)}: cite that document, or"
-                if elsewhere
-                else "check it against the sources, or"
-            ) + (
-                " declare it under 'derived' with its calculation (e.g. '387,000 / 767,000 ="
-                " 50%') or under 'assumptions' with the reason"
-            )
+        kind = "year" if item.year else "figure"
+        hint = (
+            f"it is in {', '.join(elsewhere)}: cite that document, or"
+            if elsewhere
+            else "a year counts when a cited document gives it, in digits or in words; or"
+            if item.year
+            else "check it against the sources, or"
+        ) + (
+            " add a timeline entry for it citing its 'source' or a 'reference', or a fact with"
+            " its reference"
+            if item.year
+            else " declare it under 'derived' with its calculation (e.g. '387,000 / 767,000 ="
+            " 50%') or under 'assumptions' with the reason"
+        )
+        message = f"the {kind} {item.figure} is in no source this lesson cites ({names})"
         problems.append(located.problem(item.where, message, hint=hint, text_line=item.text_line))
     return problems
 
