@@ -79,6 +79,11 @@ def format_field(path: tuple[str | int, ...]) -> str:
     return out
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 lesson', '7 lessons': a count with its noun, for messages and summaries."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def shorten(value: object, limit: int = 60) -> str:
     """A one-line, bounded rendering of a user's input for an error message."""
     text = " ".join(repr(value).split())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from handouts.loader.checks import cited_references
 from handouts.loader.corpus import CorpusDocument
 from handouts.markdown import render_block, render_inline
 from handouts.schema import Guide, Lesson, Module, WorkReference
@@ -21,6 +22,7 @@ from handouts.view import (
     TimelineView,
     build_facts,
     build_timeline,
+    by_author,
     cite_work,
 )
 
@@ -67,6 +69,8 @@ class GuideView:
     bibliography: list[tuple[str, list[Markup]]]
     """Works the documents cite, grouped under the title of the document that cites them."""
     further_reading: list[Markup]
+    references: list[Markup]
+    """Works outside the documents that the guide or a lesson cites, apart from the documents."""
 
 
 def term_key(term: str) -> str:
@@ -132,17 +136,43 @@ def build_guide_view(
         total_periods=sum(view.periods for view in views),
         lessons=views,
         glossary=gather_glossary(lessons),
-        timeline=build_timeline(guide.timeline, corpus),
+        timeline=build_timeline(guide.timeline, corpus, references),
         briefing_checked=guide.briefing_checked,
         briefing=build_facts(guide.briefing, references),
         documents=[render_inline(doc.record.citation.strip()) for doc in corpus.values()],
         bibliography=group_references(guide, corpus),
-        further_reading=[
-            cite_work(reference)
-            for reference in sorted(references.values(), key=lambda r: (r.author, r.year))
-            if reference.further_reading
-        ],
+        further_reading=further_reading(guide, references),
+        references=[cite_work(work) for work in by_author(works_cited(guide, lessons, references))],
     )
+
+
+def further_reading(guide: Guide, references: dict[str, WorkReference]) -> list[Markup]:
+    """The guide's own list, with its notes, then every reference marked 'further_reading'."""
+    listed = [item.reference for item in guide.further_reading]
+    entries = [
+        cite_work(references[item.reference])
+        + (Markup(" ") + render_inline(item.note) if item.note else Markup(""))
+        for item in guide.further_reading
+    ]
+    entries += [
+        cite_work(reference)
+        for reference in sorted(references.values(), key=lambda r: (r.author, r.year))
+        if reference.further_reading and reference.id not in listed
+    ]
+    return entries
+
+
+def works_cited(
+    guide: Guide, lessons: list[Lesson], references: dict[str, WorkReference]
+) -> list[WorkReference]:
+    """Every reference a fact or a timeline entry cites, in the guide or a lesson, or that a
+    lesson declares; each once."""
+    ids = [fact.reference for fact in guide.briefing]
+    ids += [entry.reference for entry in guide.timeline if entry.reference]
+    found = {references[i].id: references[i] for i in ids if i in references}
+    for lesson in lessons:
+        found.update((work.id, work) for work in cited_references(lesson, references))
+    return list(found.values())
 
 
 def group_references(

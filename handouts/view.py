@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup, escape
 
 from handouts.chart import chart_svg
+from handouts.loader.checks import cited_references
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.images import IMAGE_BOX_MM, LARGE_IMAGE_BOX_MM, ImageFile, image_size
 from handouts.loader.project import LessonFile
@@ -184,6 +185,8 @@ class TimelineView:
     date: str
     event: Markup
     source: str
+    cites_work: bool = False
+    """The event rests on a reference, not a document of the module: every edition names it."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ class LessonView:
     teacher_notes: Markup | None
     facts: list[FactGroup]
     total_points: int
+    references: list[Markup]
+    """Works outside the documents that the lesson cites or declares, cited in full."""
     reflection: list[QuestionView] = field(default_factory=list)
     """Reflection questions on no document, after the synthesis."""
     exit_tickets: list[QuestionView] = field(default_factory=list)
@@ -337,12 +342,26 @@ def build_image(index: int, document: ImageDocument, image: ImageFile) -> ImageV
 
 
 def build_timeline(
-    entries: list[TimelineEntry], corpus: dict[str, CorpusDocument]
+    entries: list[TimelineEntry],
+    corpus: dict[str, CorpusDocument],
+    references: dict[str, WorkReference] | None = None,
 ) -> list[TimelineView]:
-    """Timeline rows, each naming the document that attests it (lessons and the guide)."""
+    """Timeline rows, each naming the document or reference that attests it."""
     return [
-        TimelineView(t.date, render_inline(t.event), short_label(corpus[t.source])) for t in entries
+        TimelineView(t.date, render_inline(t.event), short_label(corpus[t.source]))
+        if t.source
+        else TimelineView(
+            t.date, render_inline(t.event), short_work((references or {})[t.reference]), True
+        )
+        for t in entries
     ]
+
+
+def _surname_year(name: str, date: str | None) -> str:
+    """'Nicolas Werth, ...' and '24 May 2010' -> 'Werth 2010'."""
+    surname = name.split(",")[0].split()[-1]
+    year = re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", date or "")
+    return f"{surname} {year.group()}" if year else surname
 
 
 def short_label(doc: CorpusDocument) -> str:
@@ -351,9 +370,13 @@ def short_label(doc: CorpusDocument) -> str:
     record = doc.record
     if record.short_title:
         return record.short_title
-    name = (record.author or record.publication or record.title).split(",")[0].split()[-1]
-    year = re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", record.date or "")
-    return f"{name} {year.group()}" if year else name
+    return _surname_year(record.author or record.publication or record.title, record.date)
+
+
+def short_work(reference: WorkReference) -> str:
+    """'Foner 2010': a reference named as a document is (its short title, or the first
+    author's surname and the year)."""
+    return reference.short_title or _surname_year(reference.author, reference.year)
 
 
 def _chart_sources(chart: Chart, corpus: dict[str, CorpusDocument]) -> Markup:
@@ -493,7 +516,7 @@ def cite_work(reference: WorkReference) -> Markup:
     parts = [reference.author, reference.title]
     if reference.publisher:
         parts.append(reference.publisher)
-    text = ", ".join(parts) + f", {reference.year}."
+    text = ", ".join(parts) + f", {reference.year}" + ("" if reference.year.endswith(".") else ".")
     if reference.url:
         text += f" {reference.url}"
         text += f" (checked {reference.accessed})." if reference.accessed else "."
@@ -584,7 +607,7 @@ def build_view(
         vocabulary=[
             (render_inline(v.term), render_inline(v.definition)) for v in lesson.vocabulary
         ],
-        timeline=build_timeline(lesson.timeline, corpus),
+        timeline=build_timeline(lesson.timeline, corpus, references),
         documents=documents,
         synthesis=[q for q in questions if q.id not in placed and q.id not in last],
         charts=build_charts(lesson, corpus, fonts),
@@ -594,6 +617,12 @@ def build_view(
         teacher_notes=render_block(lesson.teacher_notes) if lesson.teacher_notes else None,
         facts=build_facts(lesson.facts, references),
         total_points=sum(q.points or 0 for q in lesson.questions),
+        references=[cite_work(work) for work in by_author(cited_references(lesson, references))],
         reflection=[q for q in questions if q.id in last and q.kind != exit_ticket],
         exit_tickets=[q for q in questions if q.kind == exit_ticket],
     )
+
+
+def by_author(works: list[WorkReference]) -> list[WorkReference]:
+    """A list of references in the order readers look them up: author, then year."""
+    return sorted(works, key=lambda work: (work.author.casefold(), work.year))

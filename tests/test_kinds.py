@@ -322,7 +322,17 @@ def test_an_image_document_needs_its_provenance(module: Path) -> None:
     # located in the file, named as written: no trace of the union's tag ('image document')
     assert f":{line_of(text, 'license: CC0')}:3: sources[4].license" in output
     assert "unknown field 'license'" in output
-    assert "did you mean 'licence'?" in output
+    assert "did you mean 'licence'? (a required field)" in output
+    assert "missing required field" not in output  # one slip, one error
+    assert "1 error in 1 file" in output
+    assert "image document" not in output
+
+
+def test_an_image_document_without_its_licence_says_what_the_field_is(module: Path) -> None:
+    data = lesson_data()
+    del data["sources"][-1]["licence"]
+    _, text = write_lesson(module, data)
+    output = run_check(module)
     assert f":{line_of(text, '- id: e')}:3: sources[4].licence" in output
     assert "missing required field 'licence'" in output
     assert "The terms it is reproduced under" in output

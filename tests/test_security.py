@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import socket
 import threading
 from pathlib import Path
@@ -14,6 +13,7 @@ from conftest import LESSON_1, read_pdf
 from pypdf import PdfReader
 
 from handouts.cli.app import cli
+from handouts.integrity.figures import NUMBER, is_figure
 
 PROSE = {
     "central_question", "content_note", "context", "teacher_notes", "definition", "event",
@@ -77,12 +77,12 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
     )
     short = f'<img src="file://{secret}"><link rel=stylesheet href="http://127.0.0.1:{port}/">'
     data = poison(yaml.safe_load(LESSON_1.read_text(encoding="utf-8")), payload, short)
-    # The address, the port and any long number in the temporary path (pytest-123) are
-    # numbers no source holds: declare them, as a writer would.
-    in_path = re.findall(r"\d{3,}", str(secret))
+    # The address, the port and the temporary folder's number ("pytest-115") are numbers no
+    # source holds: declare them, as a writer would.
+    figures = {n.group() for n in NUMBER.finditer(payload + short) if is_figure(n.group())}
     data["assumptions"] = [
         {"figure": figure, "reason": "part of the hostile address under test"}
-        for figure in dict.fromkeys(("127.0", str(port), *in_path))
+        for figure in sorted(figures)
     ]
     lesson = scratch / "lessons" / "01-orders-from-the-center.yaml"
     lesson.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -11,7 +11,7 @@ import click
 from handouts import __version__
 from handouts.cli.problems import print_problems, summarise
 from handouts.editions import EDITIONS, select_editions
-from handouts.errors import Problem, ProblemsError, display_path
+from handouts.errors import Problem, ProblemsError, counted, display_path
 from handouts.layout import LESSON_SUFFIXES, find_module_file, lesson_paths
 from handouts.loader.project import Project, gather, missing_module, open_module
 from handouts.loader.validate import did_you_mean
@@ -140,7 +140,7 @@ def build(
     from handouts.build import build as build_module
 
     def announce(output) -> None:
-        pages = f"{output.pages} page{'s' * (output.pages != 1)}"
+        pages = counted(output.pages, "page")
         click.echo(f"wrote {display_path(output.path)} ({pages})")
 
     failed = False
@@ -158,10 +158,7 @@ def build(
             click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
             _report_budget(project, report.outputs)
         built = len({o.lesson.path for o in report.outputs if o.lesson})
-        click.echo(
-            f"Built {len(report.outputs)} PDF{'s' * (len(report.outputs) != 1)} "
-            f"from {built} lesson{'s' * (built != 1)}."
-        )
+        click.echo(f"Built {counted(len(report.outputs), 'PDF')} from {counted(built, 'lesson')}.")
         if report.failed:
             names = ", ".join(display_path(p) for p in report.failed)
             problems = project.problems + report.problems
@@ -230,8 +227,8 @@ def check(obj: dict, paths: tuple[str, ...], report: bool) -> None:
         print_problems(project.problems)
         checked = len(project.lessons) + len(project.failed)
         click.echo(
-            f"Checked {checked} lesson{'s' * (checked != 1)} and {len(project.corpus)} "
-            f"sources: {summarise(project.problems)}.",
+            f"Checked {counted(checked, 'lesson')} and {counted(len(project.corpus), 'source')}: "
+            f"{summarise(project.problems)}.",
             err=bool(project.errors),
         )
         if report and project.lessons:
@@ -351,7 +348,7 @@ def list_lessons(obj: dict) -> None:
     for path in project.failed:
         count = sum(p.file == path for p in project.errors)
         blanks = [""] * len(numbers)
-        table.add_row(path.stem, "", *blanks, f"{count} error{'s' * (count != 1)}")
+        table.add_row(path.stem, "", *blanks, counted(count, "error"))
     console.print(table)
     if project.errors:
         click.echo(f"{summarise(project.problems)}: run 'handouts check' for details.", err=True)

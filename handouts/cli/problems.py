@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from handouts.errors import Problem, Severity
+from handouts.errors import Problem, Severity, counted
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -25,7 +25,7 @@ def summarise(problems: list[Problem]) -> str:
     files = len({p.file for p in problems if p.severity is Severity.error})
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}")
+        parts.append(f"{counted(errors, 'error')} in {counted(files, 'file')}")
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        parts.append(counted(warnings, "warning"))
     return ", ".join(parts) or "no problems"

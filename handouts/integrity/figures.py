@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from handouts.integrity.years import is_year
 from handouts.schema import DerivedFigure
 
 _WRITTEN = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -77,6 +78,11 @@ class Unsourced:
     figure: str
     text_line: int
 
+    @property
+    def year(self) -> bool:
+        """Read as a year (four digits, no comma, 1000-2099): its own rule, its own message."""
+        return is_year(self.figure)
+
 
 def prose_strings(
     data: object, where: tuple = (), skip: frozenset[str] | set[str] = NOT_PROSE
@@ -99,12 +105,16 @@ def _holds_records(value: object) -> bool:
     return isinstance(value, list) and any(isinstance(item, dict) for item in value)
 
 
-def find_unsourced(data: object, allowed: set[str]) -> list[Unsourced]:
-    """Figures in the prose of `data` that are not in `allowed`."""
+def find_unsourced(data: object, allowed: set[str], years: Iterable[str] = ()) -> list[Unsourced]:
+    """Figures in the prose of `data` that are not in `allowed`; a year may also be in `years`
+    (the years a document writes in words, or a reference vouches for)."""
     found = []
+    years = set(years)
     for where, text in prose_strings(data):
         for match in NUMBER.finditer(text):
             number = match.group()
+            if is_year(number) and number in years:
+                continue
             if is_figure(number) and figure_key(number) not in allowed:
                 found.append(Unsourced(where, number, text.count("\n", 0, match.start())))
     return found
@@ -180,12 +190,14 @@ class DerivedProblem:
 
 
 def check_derived(
-    derived: Iterable[DerivedFigure], sourced: set[str]
+    derived: Iterable[DerivedFigure], sourced: set[str], years: Iterable[str] = ()
 ) -> tuple[set[str], list[DerivedProblem]]:
     """The figures the calculations declare, and what is wrong with any of them.
 
-    Operands must be sourced or declared by an earlier calculation.
+    Operands must be sourced or declared by an earlier calculation; a year may also be
+    among `years` (written in words in a source, or vouched for by a reference).
     """
+    years = set(years)
     declared: set[str] = set()
     problems = []
     for index, item in enumerate(derived):
@@ -196,6 +208,8 @@ def check_derived(
             continue
         for operand in calculation.operands:
             key = figure_key(operand)
+            if is_year(operand) and operand in years:
+                continue
             if is_figure(operand) and key not in sourced and key not in declared:
                 problems.append(
                     DerivedProblem(

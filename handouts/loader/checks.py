@@ -21,29 +21,38 @@ from handouts.integrity.figures import (
     prose_strings,
 )
 from handouts.integrity.names import UnknownName, find_unknown_names, lower_words, words_in
+from handouts.integrity.years import is_year, years_in
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
-from handouts.schema import Excerpt, Fact, Guide, Lesson, QuestionKind, WorkReference
+from handouts.schema import Excerpt, Fact, Guide, Lesson, QuestionKind, TimelineEntry, WorkReference
 from handouts.schema.lesson import UNCITED_KINDS, option_form
 from handouts.typeset.fonts import Typesetter, describe_characters
 
 
-def unknown_document(located: Located, where: tuple, corpus: dict) -> Problem:
-    """An id at `where` that names no corpus document, with the closest id as a hint."""
+def unknown_document(
+    located: Located, where: tuple, corpus: dict, references: Iterable[str] = ()
+) -> Problem:
+    """An id at `where` that names no corpus document, with the closest id as a hint (or, for
+    the id of a reference, the key that cites one)."""
     value = located.value(where)
-    return located.problem(
-        where,
-        f"unknown corpus document '{value}'",
-        value=value,
-        hint=did_you_mean(value, sorted(corpus)) or "the id of a record in lessons/sources/",
-    )
+    if value in references:
+        hint = f"'{value}' is a reference, not a document: write 'reference: {value}'"
+    else:
+        hint = did_you_mean(value, sorted(corpus)) or "the id of a record in lessons/sources/"
+    return located.problem(where, f"unknown corpus document '{value}'", value=value, hint=hint)
 
 
 def check_references(
-    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+    lesson: Lesson,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    references: Iterable[str] = (),
 ) -> list[Problem]:
-    """Cross-references inside a lesson and into the corpus, and excerpt fidelity."""
+    """Cross-references inside a lesson and into the corpus, and excerpt fidelity.
+
+    `references` are the reference ids the lesson may cite, for a hint when one is given
+    as a timeline entry's 'source'."""
     problems: list[Problem] = []
 
     def add(where: tuple, message: str, **options) -> None:
@@ -86,8 +95,9 @@ def check_references(
         problems += _check_fidelity(excerpt, index, doc, located)
 
     for index, entry in enumerate(lesson.timeline):
-        if entry.source not in corpus:
-            problems.append(unknown_document(located, ("timeline", index, "source"), corpus))
+        if entry.source is not None and entry.source not in corpus:
+            where = ("timeline", index, "source")
+            problems.append(unknown_document(located, where, corpus, references))
 
     cited: set[str] = set()
     for index, question in enumerate(lesson.questions):
@@ -168,44 +178,102 @@ def _check_fidelity(excerpt, index: int, doc: CorpusDocument, located: Located) 
 def cited_sources(lesson: Lesson) -> list[str]:
     """Corpus ids the lesson draws on: its excerpts, timeline and charts."""
     ids = [excerpt.source for excerpt in lesson.excerpts]
-    ids += [entry.source for entry in lesson.timeline]
+    ids += [entry.source for entry in lesson.timeline if entry.source is not None]
     ids += [value.source for chart in lesson.charts for bar in chart.bars for value in bar.values]
     return list(dict.fromkeys(ids))
 
 
+def vouched(timeline: list[TimelineEntry]) -> set[tuple]:
+    """Paths of the timeline entries that cite a reference: like facts, they answer to it."""
+    return {("timeline", index) for index, entry in enumerate(timeline) if entry.reference}
+
+
+def vouched_years(
+    references: Iterable[WorkReference], facts: Iterable[Fact], timeline: list[TimelineEntry]
+) -> set[str]:
+    """Years a reference vouches for: its own year, and the years of the checked facts and the
+    timeline entries that cite a reference."""
+    years: set[str] = set()
+    for reference in references:
+        years |= years_in(reference.year)
+    for fact in facts:
+        years |= years_in(fact.text)
+    for entry in timeline:
+        if entry.reference:
+            years |= years_in(f"{entry.date} {entry.event}")
+    return years
+
+
+def cited_references(lesson: Lesson, references: dict[str, WorkReference]) -> list[WorkReference]:
+    """The works the lesson cites (facts, then timeline) or declares, each once, in that order."""
+    ids = [fact.reference for fact in lesson.facts]
+    ids += [entry.reference for entry in lesson.timeline if entry.reference]
+    ids += [reference.id for reference in lesson.references]
+    return [references[i] for i in dict.fromkeys(ids) if i in references]
+
+
 def check_figures(
-    lesson: Lesson, located: Located, corpus: dict[str, CorpusDocument]
+    lesson: Lesson,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    references: dict[str, WorkReference] | None = None,
+    facts: Iterable[Fact] = (),
 ) -> list[Problem]:
-    """Every figure of three or more digits is in a cited source or declared as derived."""
+    """Every figure of three or more digits is in a cited source or declared as derived.
+
+    A year has more ways in: a cited document may write it in words, and a reference the
+    lesson cites may vouch for it (its year, a fact, a timeline entry citing it).
+    `facts` are the checked facts the lesson may draw on (its own, and the guide's briefing).
+    """
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
     sourced = set().union(*(doc.figures for doc in cited))
+    works = cited_references(lesson, references or {r.id: r for r in lesson.references})
+    years = set().union(*(doc.years for doc in cited))
+    years |= vouched_years(works, [*lesson.facts, *facts], lesson.timeline)
+    problems = [
+        located.problem(
+            ("assumptions", index, "figure"),
+            f"{item.figure} is not an assumption: a cited document or reference gives it",
+            hint="remove it from 'assumptions', or the teacher edition prints it as '(assumed)'",
+            severity=Severity.warning,
+        )
+        for index, item in enumerate(lesson.assumptions)
+        if figure_key(item.figure) in sourced or (is_year(item.figure) and item.figure in years)
+    ]
     sourced |= {figure_key(item.figure) for item in lesson.assumptions}
-    sourced |= set().union(*(figures_in(text) for text in image_records(lesson)))
-    declared, wrong = check_derived(lesson.derived, sourced)
-    problems = [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
+    records = image_records(lesson)
+    sourced |= set().union(*(figures_in(text) for text in records))
+    years |= set().union(*(years_in(text) for text in records))
+    declared, wrong = check_derived(lesson.derived, sourced, years)
+    problems += [located.problem(("derived", p.index, "calculation"), p.message) for p in wrong]
     names = ", ".join(doc.record.id for doc in cited) or "none"
     reported: set[str] = set()
-    for item in find_unsourced(located.data, sourced | declared):
-        if figure_key(item.figure) in reported:
+    skip = vouched(lesson.timeline)
+    for item in find_unsourced(located.data, sourced | declared, years):
+        if figure_key(item.figure) in reported or item.where[:2] in skip:
             continue  # one report per figure: a declaration fixes every use
         reported.add(figure_key(item.figure))
-        elsewhere = [i for i, doc in corpus.items() if figure_key(item.figure) in doc.figures]
+        elsewhere = [
+            i
+            for i, doc in corpus.items()
+            if figure_key(item.figure) in (doc.years if item.year else doc.figures)
+        ]
+        kind = "year" if item.year else "figure"
         hint = (
             f"it is in {', '.join(elsewhere)}: cite that document, or"
             if elsewhere
+            else "a year counts when a cited document gives it, in digits or in words; or"
+            if item.year
             else "check it against the sources, or"
         ) + (
-            " declare it under 'derived' with its calculation (e.g. '387,000 / 767,000 = 50%')"
-            " or under 'assumptions' with the reason"
+            " add a timeline entry for it citing its 'source' or a 'reference', or a fact with"
+            " its reference"
+            if item.year
+            else " declare it under 'derived' with its calculation (e.g. '387,000 / 767,000 ="
+            " 50%') or under 'assumptions' with the reason"
         )
-        problems.append(
-            located.problem(
-                item.where,
-                f"the figure {item.figure} is in no source this lesson cites ({names})",
-                hint=hint,
-                text_line=item.text_line,
-            )
-        )
+        message = f"the {kind} {item.figure} is in no source this lesson cites ({names})"
+        problems.append(located.problem(item.where, message, hint=hint, text_line=item.text_line))
     return problems
 
 
@@ -235,23 +303,38 @@ def _unknown_names(
     corpus: dict[str, CorpusDocument],
     known_words: Iterable[str],
     facts: Iterable[Fact],
+    timeline: Iterable[TimelineEntry] = (),
+    works: Iterable[WorkReference] = (),
 ) -> list[UnknownName]:
-    """Capitalised words in the prose of `data` that no attesting document, fact or known word
-    holds; a word written in lower case anywhere in the corpus or `data` is ordinary."""
+    """Capitalised words in the prose of `data` that no attesting document, fact, timeline
+    entry citing a reference, cited work (its author, title, publisher) or known word holds;
+    a word written in lower case anywhere in the corpus or `data` is ordinary."""
     allowed = set(known_words).union(*(doc.words for doc in attesting))
+    for work in works:
+        allowed |= words_in(f"{work.author} {work.title} {work.publisher or ''}")
     for fact in facts:
         allowed |= words_in(fact.text)
+    for entry in timeline:
+        if entry.reference:
+            allowed |= words_in(f"{entry.date} {entry.event}")
     ordinary = lower_words(text for _, text in prose_strings(data))
     ordinary |= set().union(*(doc.lower_words for doc in corpus.values()))
     return find_unknown_names(data, allowed, ordinary, NOT_PROSE)
 
 
 def _guide_names(
-    guide: Guide, located: Located, corpus: dict[str, CorpusDocument], known_words: Iterable[str]
+    guide: Guide,
+    located: Located,
+    corpus: dict[str, CorpusDocument],
+    known_words: Iterable[str],
+    works: Iterable[WorkReference] = (),
 ) -> list[Problem]:
-    """The guide's capitalised words are in a document of the module, its facts, or declared."""
+    """The guide's capitalised words are in a document of the module, its facts, its
+    references, or declared."""
     data = located.data.get("guide")
-    unknown = _unknown_names(data, list(corpus.values()), corpus, known_words, guide.briefing)
+    unknown = _unknown_names(
+        data, list(corpus.values()), corpus, known_words, guide.briefing, guide.timeline, works
+    )
     return [
         located.problem(
             ("guide", *item.where),
@@ -269,17 +352,32 @@ def check_guide(
     located: Located,
     corpus: dict[str, CorpusDocument],
     known_words: Iterable[str] = (),
+    references: dict[str, WorkReference] | None = None,
 ) -> list[Problem]:
-    """The guide's timeline and bibliography point into the corpus, faithfully; its figures too."""
+    """The guide's timeline and bibliography point into the corpus, faithfully; its figures too.
+
+    `references` are the module's own; the guide's timeline and further reading may cite them.
+    """
+    references = references or {}
     problems: list[Problem] = []
     root = ("guide",)
-    for key, items, field in (
-        ("timeline", guide.timeline, "source"),
-        ("bibliography", guide.bibliography, "cited_in"),
-    ):
-        for index, item in enumerate(items):
-            if getattr(item, field) not in corpus:
-                problems.append(unknown_document(located, (*root, key, index, field), corpus))
+    for index, entry in enumerate(guide.timeline):
+        if entry.source is not None and entry.source not in corpus:
+            where = (*root, "timeline", index, "source")
+            problems.append(unknown_document(located, where, corpus, references))
+    for index, item in enumerate(guide.bibliography):
+        if item.cited_in not in corpus:
+            problems.append(
+                unknown_document(located, (*root, "bibliography", index, "cited_in"), corpus)
+            )
+    cited = [
+        ((*root, "timeline", i, "reference"), e.reference) for i, e in enumerate(guide.timeline)
+    ]
+    cited += [
+        ((*root, "further_reading", i, "reference"), r.reference)
+        for i, r in enumerate(guide.further_reading)
+    ]
+    problems += check_reference_ids(cited, located, references, "the module's 'references'")
     for index, item in enumerate(guide.bibliography):
         doc = corpus.get(item.cited_in)
         mismatch = doc and find_mismatch(item.reference, doc.text, doc.record.normalisations)
@@ -292,14 +390,25 @@ def check_guide(
                     text_line=mismatch.line_offset,
                 )
             )
-    problems += _guide_names(guide, located, corpus, known_words)
+    problems += _guide_names(guide, located, corpus, known_words, references.values())
     sourced = set().union(*(doc.figures for doc in corpus.values()))
-    for item in find_unsourced(located.data.get("guide"), sourced):
+    years = set().union(*(doc.years for doc in corpus.values()))
+    years |= vouched_years(references.values(), guide.briefing, guide.timeline)
+    skip = vouched(guide.timeline)
+    for item in find_unsourced(located.data.get("guide"), sourced, years):
+        if item.where[:2] in skip:
+            continue
+        kind = "year" if item.year else "figure"
         problems.append(
             located.problem(
                 (*root, *item.where),
-                f"the figure {item.figure} is in no document of the corpus",
-                hint="check it against the sources; the guide states only what they hold",
+                f"the {kind} {item.figure} is in no document of the corpus",
+                hint="check it against the sources; the guide states only what they hold"
+                + (
+                    ", or what a reference vouches for (a timeline entry or a briefing fact)"
+                    if item.year
+                    else ""
+                ),
                 text_line=item.text_line,
             )
         )
@@ -367,21 +476,45 @@ def check_glyphs(located: Located, fonts: Typesetter, font_folder: Path) -> list
     return problems
 
 
+def check_reference_ids(
+    cited: Iterable[tuple[tuple, str | None]],
+    located: Located,
+    references: dict[str, WorkReference],
+    where_declared: str = "'references'",
+) -> list[Problem]:
+    """Each (path, id) names a declared reference; None (no reference given) is fine."""
+    return [
+        located.problem(
+            where,
+            f"unknown reference '{ref}'",
+            value=ref,
+            hint=did_you_mean(ref, sorted(references))
+            or f"declare it under {where_declared} (id, author, title, year, and publisher or"
+            " url with accessed)",
+        )
+        for where, ref in cited
+        if ref is not None and ref not in references
+    ]
+
+
 def check_facts(
     facts: list[Fact], root: tuple, located: Located, references: dict[str, WorkReference]
 ) -> list[Problem]:
     """Each fact cites a declared reference."""
-    return [
-        located.problem(
-            (*root, index, "reference"),
-            f"unknown reference '{fact.reference}'",
-            value=fact.reference,
-            hint=did_you_mean(fact.reference, sorted(references))
-            or "declare it under 'references' (author, title, publisher, year, url, accessed)",
-        )
-        for index, fact in enumerate(facts)
-        if fact.reference not in references
-    ]
+    return check_reference_ids(
+        [((*root, index, "reference"), fact.reference) for index, fact in enumerate(facts)],
+        located,
+        references,
+    )
+
+
+def check_cited_works(
+    lesson: Lesson, located: Located, references: dict[str, WorkReference]
+) -> list[Problem]:
+    """The lesson's facts and timeline entries cite references it or its module declares."""
+    cited = [(("facts", i, "reference"), fact.reference) for i, fact in enumerate(lesson.facts)]
+    cited += [(("timeline", i, "reference"), e.reference) for i, e in enumerate(lesson.timeline)]
+    return check_reference_ids(cited, located, references)
 
 
 def merge_references(
@@ -424,8 +557,9 @@ def check_writing_space(lesson: Lesson, located: Located) -> list[Problem]:
             problems.append(
                 located.problem(
                     ("questions", index, "answer"),
-                    f"the exemplar answer has {words} words; {question.lines} ruled lines hold"
-                    f" about {room} handwritten words",
+                    f"the exemplar answer has {words} words; {question.lines} ruled"
+                    f" {'line holds' if question.lines == 1 else 'lines hold'} about {room}"
+                    " handwritten words",
                     hint=f"shorten the exemplar to what a student can write, or give"
                     f" 'lines: {-(-words // WORDS_PER_LINE)}'",
                     severity=Severity.warning,
@@ -440,11 +574,15 @@ def check_names(
     corpus: dict[str, CorpusDocument],
     known_words: list[str],
     facts: list[Fact],
+    works: Iterable[WorkReference] = (),
 ) -> list[Problem]:
-    """Every capitalised word in the prose is in a cited document, a checked fact or declared."""
+    """Every capitalised word in the prose is in a cited document, a checked fact, a work the
+    lesson cites, or declared."""
     cited = [corpus[i] for i in cited_sources(lesson) if i in corpus]
     known_words = [*known_words, *(w for text in image_records(lesson) for w in words_in(text))]
-    unknown = _unknown_names(located.data, cited, corpus, known_words, facts)
+    unknown = _unknown_names(
+        located.data, cited, corpus, known_words, facts, lesson.timeline, works
+    )
     names = ", ".join(doc.record.id for doc in cited) or "none"
     return [
         located.problem(

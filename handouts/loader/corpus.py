@@ -10,6 +10,7 @@ from pathlib import Path
 from handouts.errors import Problem
 from handouts.integrity.figures import figures_in
 from handouts.integrity.names import words_in
+from handouts.integrity.years import years_in
 from handouts.loader.validate import load_model
 from handouts.loader.yamlfile import Located
 from handouts.schema import Source
@@ -29,6 +30,14 @@ class CorpusDocument:
     def figures(self) -> set[str]:
         """Every number in the text, in comparable form."""
         return figures_in(self.text)
+
+    @cached_property
+    def years(self) -> set[str]:
+        """Every year the text gives, in digits or in words ('eighteen hundred and sixty-one'),
+        and the years its record dates it by: the document's own date is part of what it says."""
+        record = self.record
+        dating = [record.date or "", *(part.date or "" for part in record.parts)]
+        return years_in(self.text).union(*(years_in(date) for date in dating))
 
     @cached_property
     def words(self) -> set[str]:

@@ -19,6 +19,7 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
     check_charts,
+    check_cited_works,
     check_coverage,
     check_facts,
     check_figures,
@@ -29,6 +30,7 @@ from handouts.loader.checks import (
     check_question_kinds,
     check_references,
     check_writing_space,
+    cited_references,
     cited_sources,
     merge_references,
 )
@@ -133,8 +135,11 @@ def load_lesson(
         )
         problems += check_glyphs(located, fonts, font_folder)
     elif lesson is not None:
-        problems += check_references(lesson, located, corpus)
-        problems += check_figures(lesson, located, corpus)
+        references = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
+        briefing = module.guide.briefing if module and module.guide else []
+        problems += check_references(lesson, located, corpus, references)
+        problems += check_cited_works(lesson, located, references)
+        problems += check_figures(lesson, located, corpus, references, briefing)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_writing_space(lesson, located)
@@ -142,8 +147,8 @@ def load_lesson(
         problems += check_markdown_images(located)
         problems += check_images(lesson, located, images or path.parent / "images")[1]
         known = module.known_words if module else []
-        facts = [*lesson.facts, *(module.guide.briefing if module and module.guide else [])]
-        problems += check_names(lesson, located, corpus, known, facts)
+        works = cited_references(lesson, references)
+        problems += check_names(lesson, located, corpus, known, [*lesson.facts, *briefing], works)
     return lesson, located, problems
 
 
@@ -220,8 +225,6 @@ def gather(
         )
         if lesson is not None:
             loaded.append((lesson, located))
-            known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}
-            found += check_facts(lesson.facts, ("facts",), located, known)
             if lesson.id in ids:
                 found.append(
                     located.problem(
@@ -253,10 +256,10 @@ def gather(
     if selected is None and not project.failed:
         project.problems += check_coverage([f.lesson for f in project.lessons], project.corpus)
     if module is not None and module.guide is not None:
-        project.problems += check_guide(
-            module.guide, module_located, project.corpus, module.known_words
-        )
         own = {reference.id: reference for reference in module.references}
+        project.problems += check_guide(
+            module.guide, module_located, project.corpus, module.known_words, own
+        )
         project.problems += check_facts(
             module.guide.briefing, ("guide", "briefing"), module_located, own
         )

@@ -44,12 +44,16 @@ def _merge_slips(model: type[BaseModel], located: Located, items: list[Any]) -> 
     over-indented key disappears into the text above it, or into the mapping above
     it, and its own field goes missing. Each becomes one problem at the key itself.
     """
-    missing = {tuple(item["loc"]): item for item in items if item["type"] == "missing"}
-    unknown = {tuple(item["loc"]) for item in items if item["type"] == "extra_forbidden"}
+
+    def path(item: Any) -> tuple:
+        return _without_tags(model, tuple(p for p in item["loc"] if isinstance(p, str | int)))
+
+    missing = {path(item): item for item in items if item["type"] == "missing"}
+    unknown = {path(item) for item in items if item["type"] == "extra_forbidden"}
     merged: list[Any] = []
     used: set[tuple] = set()
     for item in items:
-        where = tuple(item["loc"])
+        where = path(item)
         if item["type"] != "extra_forbidden" or where in used:
             continue
         name, parent = where[-1], where[:-1]
@@ -75,7 +79,7 @@ def _merge_slips(model: type[BaseModel], located: Located, items: list[Any]) -> 
             if swallowed is not None:
                 used.add(swallowed)
             merged.append(problem)
-    return merged + [item for item in items if tuple(item["loc"]) not in used]
+    return merged + [item for item in items if path(item) not in used]
 
 
 def _misplaced(

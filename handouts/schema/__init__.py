@@ -18,7 +18,16 @@ from handouts.schema.lesson import (
     VocabularyEntry,
     WorkReference,
 )
-from handouts.schema.module import Budget, CitedWork, Folders, GuidanceSection, Guide, Module, Paper
+from handouts.schema.module import (
+    Budget,
+    CitedWork,
+    Folders,
+    FurtherReading,
+    GuidanceSection,
+    Guide,
+    Module,
+    Paper,
+)
 from handouts.schema.source import Normalisation, Source, SourceKind, SourcePart
 
 __all__ = [
@@ -33,6 +42,7 @@ __all__ = [
     "Excerpt",
     "Fact",
     "Folders",
+    "FurtherReading",
     "GuidanceSection",
     "Guide",
     "ImageDocument",

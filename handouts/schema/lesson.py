@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -72,7 +73,26 @@ class TimelineEntry(Strict):
 
     date: Line = Field(description="Date as printed, e.g. '2 July 1937'.")
     event: Text = Field(description="What happened, in one sentence.")
-    source: Identifier = Field(description="Corpus id of the document that attests the event.")
+    source: Identifier | None = Field(
+        None, description="Corpus id of the document that attests the event (or give 'reference')."
+    )
+    reference: Identifier | None = Field(
+        None,
+        description="Id of a work under 'references' (a textbook, a scholarly work, an archive"
+        " page) that attests the event, when no document of the module does.",
+    )
+
+    @model_validator(mode="after")
+    def _one_attestation(self) -> TimelineEntry:
+        """An event rests on one document or one reference, so its citation prints one way."""
+        if self.source is None and self.reference is None:
+            raise ValueError(
+                "a timeline entry needs 'source' (a corpus document) or 'reference' (a work"
+                " under 'references')"
+            )
+        if self.source is not None and self.reference is not None:
+            raise ValueError("give either 'source' or 'reference', not both")
+        return self
 
 
 class Excerpt(Strict):
@@ -293,6 +313,36 @@ class WorkReference(Strict):
     further_reading: bool = Field(
         False, description="List it under further reading in the teacher guide."
     )
+    short_title: Line | None = Field(
+        None,
+        description="A few words naming it where an event cites it (default: the author's"
+        " surname and the year).",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        """Only an address a reader can open is worth printing."""
+        if url is not None and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+            raise ValueError(
+                f"'{url}' is not a web address: give the full address, starting with https://"
+            )
+        return url
+
+    @model_validator(mode="after")
+    def _where_to_find_it(self) -> WorkReference:
+        """A reader must be able to find the work: in print (publisher) or online (address,
+        with the date it was read, since pages change)."""
+        if self.publisher is None and self.url is None:
+            raise ValueError(
+                "a reference needs 'publisher' (for a printed work) or 'url' (for a page online)"
+            )
+        if self.url is not None and self.accessed is None:
+            raise ValueError(
+                "a reference with a 'url' needs 'accessed': the date you read the page,"
+                " e.g. '3 December 2026'"
+            )
+        return self
 
 
 class Fact(Strict):

@@ -33,6 +33,15 @@ class CitedWork(Strict):
     cited_in: Identifier = Field(description="Corpus id of the document that cites the work.")
 
 
+class FurtherReading(Strict):
+    """A work under the module's 'references' that the guide recommends, with why."""
+
+    reference: Identifier = Field(description="Id of a work under the module's 'references'.")
+    note: Text | None = Field(
+        None, description="What the teacher will find in it, e.g. 'the best short account'."
+    )
+
+
 class Guide(Strict):
     """The teacher guide's own pages; the lessons, glossary and sequence come from the lessons."""
 
@@ -58,6 +67,11 @@ class Guide(Strict):
         default_factory=list,
         description="What the documents do not tell the teacher: checked facts, each citing a"
         " reference, grouped by 'topic'.",
+    )
+    further_reading: list[FurtherReading] = Field(
+        default_factory=list,
+        description="Works under the module's 'references' to recommend, in the order printed;"
+        " listed before any reference marked 'further_reading: true'.",
     )
 
 
