@@ -110,6 +110,20 @@ def test_a_year_from_a_timeline_entry_citing_a_reference_counts(primary: Path) -
     assert "add a timeline entry for it citing its 'source' or a 'reference'" in output
 
 
+def test_a_year_the_record_dates_the_document_by_counts(primary: Path) -> None:
+    # The Gettysburg example: the text has no year, its record dates it 19 November 1863.
+    edit(
+        primary,
+        LESSON,
+        "The war had begun in 1861.",
+        "The war had begun in 1861. It was printed in 1865.",
+    )
+    assert "the year 1865 is in no source this lesson cites" in check()
+    record = "lessons/sources/emancipation-proclamation.yaml"
+    edit(primary, record, "date: 1 January 1863", "date: 1 January 1863 (this printing 1865)")
+    assert "no problems" in check(0)
+
+
 def test_the_year_of_a_cited_reference_counts(primary: Path) -> None:
     note = "teacher_notes: McPherson's history of 1988 tells the whole story.\n"
     (primary / LESSON).write_text(
