@@ -110,7 +110,7 @@ def test_a_year_from_a_timeline_entry_citing_a_reference_counts(primary: Path) -
     assert "add a timeline entry for it citing its 'source' or a 'reference'" in output
 
 
-def test_a_year_the_record_dates_the_document_by_counts(primary: Path) -> None:
+def test_a_year_the_record_dates_or_cites_the_document_by_counts(primary: Path) -> None:
     # The Gettysburg example: the text has no year, its record dates it 19 November 1863.
     edit(
         primary,
@@ -121,6 +121,11 @@ def test_a_year_the_record_dates_the_document_by_counts(primary: Path) -> None:
     assert "the year 1865 is in no source this lesson cites" in check()
     record = "lessons/sources/emancipation-proclamation.yaml"
     edit(primary, record, "date: 1 January 1863", "date: 1 January 1863 (this printing 1865)")
+    assert "no problems" in check(0)
+    # The edition the text is quoted from, named in the citation printed under the excerpt.
+    edit(primary, LESSON, "printed in 1865.", "printed in 1865 and in 1866.")
+    assert "the year 1866 is in no source this lesson cites" in check()
+    edit(primary, record, "1 January 1863, opening paragraphs.", "1 January 1863 (printed 1866).")
     assert "no problems" in check(0)
 
 

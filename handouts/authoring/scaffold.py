@@ -147,9 +147,10 @@ context: |                       # background students read before the documents
 #   - term: a word
 #     definition: What it means, for students.
 # timeline:
-#   - date: 2 July 1937
+#   - date: 4 July 1850
 #     event: What happened, in one sentence.
-#     source: {source}     # the document that says so
+#     source: {source}     # the document that says so, or 'reference:' a work
+#                                # declared under 'references' (a textbook, a web page)
 sources:                         # the excerpts, printed as Document A, B, ...
   - id: a
     source: {source}
@@ -162,10 +163,11 @@ sources:                         # the excerpts, printed as Document A, B, ...
     # Every line of it stays indented under 'text: |'.
     text: |
 {text}
-    # insertions: ["[Yezhov]"]   # editorial [brackets] you add must be listed here
+    # insertions: ["[the governor]"]  # editorial [brackets] you add must be listed here
     # adapted: true              # a simplified text: then 'original:' is required
 questions:
   - id: q1
+    # kind: written              # or short_answer, multiple_choice, reflection, exit_ticket
     prompt: Replace this with a question about the document.
     skill: sourcing
     sources: [a]                 # the excerpts the question is about

@@ -34,10 +34,12 @@ class CorpusDocument:
     @cached_property
     def years(self) -> set[str]:
         """Every year the text gives, in digits or in words ('eighteen hundred and sixty-one'),
-        and the years its record dates it by: the document's own date is part of what it says."""
+        and the years its record dates and cites it by (its date, the edition it is quoted
+        from): those are printed with every excerpt, so prose may use them."""
         record = self.record
-        dating = [record.date or "", *(part.date or "" for part in record.parts)]
-        return years_in(self.text).union(*(years_in(date) for date in dating))
+        dating = [record.date, record.publication, record.citation]
+        dating += [text for part in record.parts for text in (part.date, part.citation)]
+        return years_in(self.text).union(*(years_in(text or "") for text in dating))
 
     @cached_property
     def words(self) -> set[str]:
