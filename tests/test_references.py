@@ -367,3 +367,68 @@ def test_a_year_the_sources_give_is_no_assumption(primary: Path) -> None:
     output = check(0)
     assert f"warning: {LESSON}:" in output and "assumptions[0].figure" in output
     assert "1862 is not an assumption: a cited document or reference gives it" in output
+
+
+def test_one_lesson_with_a_year_in_words_a_reference_an_image_and_a_choice(
+    primary: Path,
+) -> None:
+    """The issue's acceptance lesson: each of the four passes check and prints."""
+    from PIL import Image, ImageDraw
+
+    images = primary / "lessons" / "images"
+    images.mkdir()
+    picture = Image.new("RGB", (1200, 800), "white")
+    ImageDraw.Draw(picture).rectangle((40, 40, 1160, 760), outline="black", width=10)
+    picture.save(images / "broadside.png")
+    lesson = primary / LESSON
+    text = lesson.read_text(encoding="utf-8")
+    text = text.replace(
+        "questions:\n",
+        """  - id: b
+    image: broadside.png
+    title: A printed copy
+    alt: A printed sheet of text inside a thick black border.
+    caption: A printed copy of the proclamation, as sold to the public.
+    citation: A drawing made for this test
+    credit: The handouts test suite
+    licence: CC0 1.0
+questions:
+""",
+        1,
+    )
+    text = text.replace(
+        "activities:\n",
+        """  - id: q2-choice
+    kind: multiple_choice
+    prompt: From when were the people named to be free?
+    skill: close reading
+    sources: [a]
+    options: ["22 September 1862", "1 January 1863", "12 April 1861"]
+    key: 1 January 1863
+    answer: The promise names "the first day of January" of 1863.
+  - id: q3-copy
+    prompt: Who was Document B made for?
+    skill: sourcing
+    sources: [b]
+    answer: For the public, who could buy a printed copy.
+activities:
+""",
+        1,
+    )
+    lesson.write_text(text, encoding="utf-8")
+    assert "no problems" in check(0)
+    project = gather(primary / MODULE_FILE)
+    jobs, _ = plan(project, [EDITIONS["student"], EDITIONS["teacher"]])
+    html = {job.edition.name: text_of(job.html) for job in jobs if job.lesson}
+    raw = {job.edition.name: job.html for job in jobs if job.lesson}
+    for edition in ("student", "teacher"):
+        # the year 1862, given only in words by the document, printed in the context
+        assert "In September 1862 the President announced" in html[edition]
+        # the timeline entry resting on a reference
+        assert "and the war begins. Source: McPherson 1988" in html[edition]
+        # the image document, with its alt text
+        assert 'alt="A printed sheet of text inside a thick black border."' in raw[edition]
+        assert "A printed copy of the proclamation, as sold to the public." in html[edition]
+        # the multiple-choice question's options
+        assert "22 September 1862" in html[edition] and "12 April 1861" in html[edition]
+    assert "(the key)" in html["teacher"] and "(the key)" not in html["student"]
