@@ -89,10 +89,11 @@ def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
     fetcher, fonts, css = _context(search)
     try:
         page = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher)
-        language = page.etree_element.get("lang") or "en"
-        document = page.render(
-            stylesheets=[css, _typing_css(search, language)], font_config=fonts, cache=_IMAGE_CACHE
-        )
+        stylesheets = [css]
+        if any(e.tag in ("input", "textarea") for e in page.etree_element.iter()):
+            language = page.etree_element.get("lang") or "en"
+            stylesheets.append(_typing_css(search, language))
+        document = page.render(stylesheets=stylesheets, font_config=fonts, cache=_IMAGE_CACHE)
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
         return Rendered(pdf, len(document.pages))
     except BlockedResource as error:
