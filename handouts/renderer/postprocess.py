@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from handouts.renderer.tagging import add_table_header_scope
+from handouts.renderer.tagging import add_table_header_scope, is_reference, resolve
 
 RUNNING_ARTIFACT = {"Type": "/Pagination"}
 """Property list of the running header and footer's marked content."""
@@ -22,19 +22,8 @@ def finish(document, pdf) -> None:
     autosize_text_fields(pdf)
 
 
-def _number(reference) -> int:
-    """The object number of a pydyf reference (b'12 0 R', '12 0 R')."""
-    text = reference.decode() if isinstance(reference, bytes) else str(reference)
-    return int(text.split()[0])
-
-
-def _is_reference(value) -> bool:
-    text = value.decode() if isinstance(value, bytes) else value
-    return isinstance(text, str) and text.endswith(" R")
-
-
 def _reachable(pdf, root) -> set[int]:
-    """Object numbers of the structure elements under `root` (the tagged tree proper)."""
+    """The structure elements under `root` (the tagged tree proper), by id()."""
     import pydyf
 
     found: set[int] = set()
@@ -43,11 +32,10 @@ def _reachable(pdf, root) -> set[int]:
         element = stack.pop()
         kids = element.get("K", ())
         for kid in kids if isinstance(kids, pydyf.Array | list) else [kids]:
-            if _is_reference(kid):
-                number = _number(kid)
-                child = pdf.objects[number]
-                if number not in found and isinstance(child, pydyf.Dictionary):
-                    found.add(number)
+            if is_reference(kid):
+                child = resolve(pdf, kid)
+                if id(child) not in found and isinstance(child, pydyf.Dictionary):
+                    found.add(id(child))
                     stack.append(child)
     return found
 
@@ -64,20 +52,19 @@ def mark_running_artifacts(pdf) -> None:
 
     if "StructTreeRoot" not in pdf.catalog:
         return
-    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    root = resolve(pdf, pdf.catalog["StructTreeRoot"])
     reachable = _reachable(pdf, root)
-    nums = pdf.objects[_number(root["ParentTree"])]["Nums"]
+    nums = resolve(pdf, root["ParentTree"])["Nums"]
     for page_number, reference in enumerate(pdf.page_references):
         mapping = nums[2 * page_number + 1]
         loose = {
             mcid
             for mcid, element in enumerate(mapping)
-            if _is_reference(element) and _number(element) not in reachable
+            if is_reference(element) and id(resolve(pdf, element)) not in reachable
         }
         if not loose:
             continue
-        page = pdf.objects[_number(reference)]
-        stream = pdf.objects[_number(page["Contents"])].stream
+        stream = resolve(pdf, resolve(pdf, reference)["Contents"]).stream
         for index, item in enumerate(stream):
             if isinstance(item, pydyf.Dictionary) and item.get("MCID") in loose:
                 stream[index - 1] = "/Artifact"
