@@ -2,8 +2,9 @@
 
 Drawn for a black-and-white copier: series differ by fill (white, black,
 grey) and every bar carries its value in words on the page, so nothing is
-told by colour alone. The SVG's <title> and <desc> are the chart's text
-alternative, which a tagged PDF gives to screen readers.
+told by colour alone. The SVG's <title> is the authored `alt`: WeasyPrint
+makes it the /Alt of the chart's Figure in the tagged PDF (the printed title
+is the figure's caption already).
 """
 
 from __future__ import annotations
@@ -121,6 +122,6 @@ def chart_svg(chart: Chart, fonts: Typesetter) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart-svg"'
         f' viewBox="0 0 {WIDTH:.0f} {height:.0f}" width="{WIDTH:.0f}" height="{height:.0f}">'
-        f"<title>{escape(chart.title)}</title><desc>{escape(chart.alt.strip())}</desc>"
+        f"<title>{escape(' '.join(chart.alt.split()))}</title>"
         f"{body}</svg>"
     )

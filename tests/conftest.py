@@ -28,7 +28,7 @@ from handouts.build import build, plan
 from handouts.editions import EDITIONS
 from handouts.integrity.fidelity import normalise
 from handouts.loader.project import LessonFile, Project, gather
-from handouts.schema import Skill
+from handouts.schema import Paper, Skill
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = ROOT / "lessons" / "module.yaml"
@@ -192,6 +192,26 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
     [guide] = [o.path for o in report.outputs if o.lesson is None]
     lessons = {(o.lesson.stem, o.edition.name): o.path for o in report.outputs if o.lesson}
     return Built(project, lessons, guide)
+
+
+@dataclass
+class Letter:
+    """Every lesson of the real module, every edition, and the guide, on US Letter."""
+
+    outputs: dict[tuple[str, str], Path]
+    guide: Path
+
+
+@pytest.fixture(scope="session")
+def letter(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Letter:
+    """The module rendered once more on Letter (page budgets, PDF/UA in both papers)."""
+    out = tmp_path_factory.mktemp("letter")
+    project = replace(built.project, layout=replace(built.project.layout, build=out))
+    report = build(project, EDITIONS.values(), Paper.letter)
+    assert not report.problems and not report.failed
+    [guide] = [o.path for o in report.outputs if o.lesson is None]
+    lessons = {(o.lesson.stem, o.edition.name): o.path for o in report.outputs if o.lesson}
+    return Letter(lessons, guide)
 
 
 @pytest.fixture

@@ -8,30 +8,12 @@ print reads as text (no broken lines, no italics, a one-line header).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from conftest import Built, HtmlText, page_fill, read_pdf, words
+from conftest import Built, HtmlText, Letter, page_fill, read_pdf, words
 from pypdf import PdfReader
 
-from handouts.build import build
-from handouts.editions import STUDENT
-from handouts.schema import Paper
-
 QUARTER = 0.25
-
-
-@pytest.fixture(scope="session")
-def letter(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every student worksheet on US Letter."""
-    out = tmp_path_factory.mktemp("letter")
-    project = replace(
-        built.project, layout=replace(built.project.layout, build=out), complete=False
-    )
-    report = build(project, [STUDENT], Paper.letter)
-    assert not report.problems
-    return {output.lesson.stem: output.path for output in report.outputs}
 
 
 def budget(built: Built, stem: str) -> int:
@@ -41,11 +23,11 @@ def budget(built: Built, stem: str) -> int:
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_every_worksheet_fits_its_budget_with_no_near_empty_page(
-    built: Built, letter: dict[str, Path], paper: str
+    built: Built, letter: Letter, paper: str
 ) -> None:
     for lesson_file in built.project.lessons:
         stem = lesson_file.stem
-        pdf = built.outputs[(stem, "student")] if paper == "a4" else letter[stem]
+        pdf = (built if paper == "a4" else letter).outputs[(stem, "student")]
         pages = page_fill(pdf)
         assert len(pages) <= budget(built, stem), (stem, paper, len(pages))
         for number, used in enumerate(pages[:-1], start=1):

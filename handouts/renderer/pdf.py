@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from handouts.errors import Problem, ProblemsError
+from handouts.layout import find_on_path
 from handouts.renderer.templates import stylesheet_text
 
 PDF_VARIANT = "pdf/ua-1"
@@ -42,9 +43,29 @@ def _context(search: tuple[Path, ...], images: Path | None = None):
     return fetcher, fonts, css
 
 
+@lru_cache(maxsize=4)
+def _typing_css(search: tuple[Path, ...], language: str):
+    """@font-face for form fields: the body font cut down to what `language` types.
+
+    Declared per document language (its <html lang>), in the shared font configuration.
+    """
+    import base64
+
+    from weasyprint import CSS
+
+    from handouts.typeset.fonts import BODY_FONT
+    from handouts.typeset.typing import TYPING_FAMILY, typing_font
+
+    fetcher, fonts, _ = _context(search)
+    font = find_on_path(search, BODY_FONT) or search[-1] / BODY_FONT
+    data = base64.b64encode(typing_font(font, language)).decode("ascii")
+    face = f'@font-face {{ font-family: "{TYPING_FAMILY}"; src: url(data:font/ttf;base64,{data}) }}'
+    return CSS(string=face, url_fetcher=fetcher, font_config=fonts)
+
+
 # Release WeasyPrint's font configuration before interpreter teardown, when its
 # destructor can no longer reach the modules it needs.
-atexit.register(lambda: _context.cache_clear())
+atexit.register(lambda: (_typing_css.cache_clear(), _context.cache_clear()))
 
 
 @dataclass(frozen=True)
@@ -68,14 +89,17 @@ def render_pdf(
     from weasyprint import HTML
 
     from handouts.renderer.fetcher import BlockedResource
-    from handouts.renderer.tagging import add_table_header_scope
+    from handouts.renderer.postprocess import finish
 
     fetcher, fonts, css = _context(search, images)
     try:
-        document = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher).render(
-            stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
-        )
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=add_table_header_scope)
+        page = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher)
+        stylesheets = [css]
+        if any(e.tag in ("input", "textarea") for e in page.etree_element.iter()):
+            language = page.etree_element.get("lang") or "en"
+            stylesheets.append(_typing_css(search, language))
+        document = page.render(stylesheets=stylesheets, font_config=fonts, cache=_IMAGE_CACHE)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
         return Rendered(pdf, len(document.pages))
     except BlockedResource as error:
         raise ProblemsError(

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 
+def is_reference(value) -> bool:
+    """Whether a pydyf value is an indirect reference (b'12 0 R')."""
+    text = value.decode() if isinstance(value, bytes) else value
+    return isinstance(text, str) and text.endswith(" R")
+
+
+def resolve(pdf, reference):
+    """The pydyf object a reference points to (None for no reference)."""
+    if not reference:
+        return None
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return pdf.objects[int(text.split()[0])]
+
+
 def add_table_header_scope(document, pdf) -> None:
     """Give every table header cell (/TH) a /Scope, as PDF/UA-1 checkers expect.
 
@@ -13,13 +27,10 @@ def add_table_header_scope(document, pdf) -> None:
     """
     import pydyf
 
-    def resolve(reference):
-        return pdf.objects[int(bytes(reference).split()[0])] if reference else None
-
     for item in pdf.objects:
         if isinstance(item, pydyf.Dictionary) and item.get("S") == "/TH":
-            row = resolve(item.get("P"))
-            cells = [resolve(kid) for kid in row.get("K", ())] if row is not None else []
+            row = resolve(pdf, item.get("P"))
+            cells = [resolve(pdf, kid) for kid in row.get("K", ())] if row is not None else []
             in_row = any(isinstance(c, pydyf.Dictionary) and c.get("S") == "/TD" for c in cells)
             attributes = item.get("A")
             if not isinstance(attributes, pydyf.Dictionary):
