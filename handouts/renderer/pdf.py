@@ -44,10 +44,12 @@ def _context(search: tuple[Path, ...], images: Path | None = None):
 
 
 @lru_cache(maxsize=4)
-def _typing_css(search: tuple[Path, ...], language: str):
+def _typing_css(search: tuple[Path, ...], images: Path | None, language: str):
     """@font-face for form fields: the body font cut down to what `language` types.
 
-    Declared per document language (its <html lang>), in the shared font configuration.
+    Declared per document language (its <html lang>), in the font configuration the
+    document renders with (the same `_context`), or the fields fall back to the whole
+    body font.
     """
     import base64
 
@@ -56,7 +58,7 @@ def _typing_css(search: tuple[Path, ...], language: str):
     from handouts.typeset.fonts import BODY_FONT
     from handouts.typeset.typing import TYPING_FAMILY, typing_font
 
-    fetcher, fonts, _ = _context(search)
+    fetcher, fonts, _ = _context(search, images)
     font = find_on_path(search, BODY_FONT) or search[-1] / BODY_FONT
     data = base64.b64encode(typing_font(font, language)).decode("ascii")
     face = f'@font-face {{ font-family: "{TYPING_FAMILY}"; src: url(data:font/ttf;base64,{data}) }}'
@@ -97,7 +99,7 @@ def render_pdf(
         stylesheets = [css]
         if any(e.tag in ("input", "textarea") for e in page.etree_element.iter()):
             language = page.etree_element.get("lang") or "en"
-            stylesheets.append(_typing_css(search, language))
+            stylesheets.append(_typing_css(search, images, language))
         document = page.render(stylesheets=stylesheets, font_config=fonts, cache=_IMAGE_CACHE)
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
         return Rendered(pdf, len(document.pages))
