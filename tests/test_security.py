@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
@@ -76,10 +77,11 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
     )
     short = f'<img src="file://{secret}"><link rel=stylesheet href="http://127.0.0.1:{port}/">'
     data = poison(yaml.safe_load(LESSON_1.read_text(encoding="utf-8")), payload, short)
-    # The address and port are numbers no source holds: declare them, as a writer would.
+    # The address, the port and the temporary folder's number (pytest-123) are numbers no source
+    # holds: declare them, as a writer would.
     data["assumptions"] = [
         {"figure": figure, "reason": "part of the hostile address under test"}
-        for figure in ("127.0", str(port))
+        for figure in ("127.0", str(port), *re.findall(r"\d{3,}", str(secret)))
     ]
     lesson = scratch / "lessons" / "01-orders-from-the-center.yaml"
     lesson.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -18,10 +18,12 @@ from handouts.errors import Problem, Severity
 from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
+    check_characters,
     check_charts,
     check_coverage,
     check_facts,
     check_figures,
+    check_file_name,
     check_glyphs,
     check_guide,
     check_names,
@@ -100,19 +102,23 @@ def load_lesson(
     fonts: Typesetter | None = None,
     font_folder: Path = Path("templates/fonts"),
     module: Module | None = None,
+    inside: Iterable[Path] = (),
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
     """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
 
     `fonts` are those the lesson will print in (default: the bundled ones); `module`
-    gives the known words and the checked facts of the guide.
+    gives the known words and the checked facts of the guide; `inside`, the folders
+    the file may lie in, links resolved (default: its own).
     """
     fonts = fonts or Typesetter.bundled()
-    lesson, located, problems = load_model(Lesson, path)
+    lesson, located, problems = load_model(Lesson, path, inside)
+    problems += check_file_name(path)
     if lesson is not None:
         problems += check_references(lesson, located, corpus)
         problems += check_figures(lesson, located, corpus)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
+        problems += check_characters(located)
         problems += check_writing_space(lesson, located)
         known = module.known_words if module else []
         facts = [*lesson.facts, *(module.guide.briefing if module and module.guide else [])]
@@ -147,7 +153,9 @@ def _repairs(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> dict[str, lis
 
 def open_module(module_file: Path) -> tuple[Module | None, Located | None, list[Problem], Layout]:
     """The module file, validated, and the layout it declares (the usual one if it is broken)."""
-    module, located, problems = load_model(Module, module_file)
+    module, located, problems = load_model(
+        Module, module_file, (module_file.absolute().parents[1],)
+    )
     return module, located, problems, Layout.at(module_file, module.folders if module else None)
 
 
@@ -168,10 +176,12 @@ def gather(
     if module is not None:
         project.problems += _check_order(module, module_located, layout.lessons)
         project.problems += check_glyphs(module_located, fonts, font_folder)
-    project.corpus, found = load_corpus(layout.sources)
+        project.problems += check_characters(module_located)
+    project.corpus, found = load_corpus(layout.sources, (layout.root, layout.sources))
     project.problems += found
     for doc in project.corpus.values():
         project.problems += check_glyphs(doc.located, fonts, font_folder)
+        project.problems += check_characters(doc.located)
     project.blocked = module is None or bool(project.errors)
 
     paths = list(selected) if selected is not None else lesson_paths(layout.lessons)
@@ -182,7 +192,9 @@ def gather(
     ids: dict[str, Path] = {}
     loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
-        lesson, located, found = load_lesson(path, project.corpus, fonts, font_folder, module)
+        lesson, located, found = load_lesson(
+            path, project.corpus, fonts, font_folder, module, (layout.root, layout.lessons)
+        )
         if lesson is not None:
             loaded.append((lesson, located))
             known = {r.id: r for r in (*(module.references if module else ()), *lesson.references)}

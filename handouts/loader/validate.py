@@ -11,6 +11,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,10 +33,15 @@ def validate(model: type[M], located: Located) -> tuple[M | None, list[Problem]]
         return None, sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def load_model(model: type[M], path: Path) -> tuple[M | None, Located | None, list[Problem]]:
-    """(model, located, problems) for one file; never raises for user errors."""
+def load_model(
+    model: type[M], path: Path, inside: Iterable[Path] = ()
+) -> tuple[M | None, Located | None, list[Problem]]:
+    """(model, located, problems) for one file; never raises for user errors.
+
+    `inside`: the folders the file may lie in, links resolved (default: its own).
+    """
     try:
-        located = load_yaml(path)
+        located = load_yaml(path, inside)
     except ProblemsError as error:
         return None, None, error.problems
     value, problems = validate(model, located)

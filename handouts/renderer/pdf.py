@@ -9,11 +9,14 @@ render nothing (check, list) stay fast.
 from __future__ import annotations
 
 import atexit
+import gc
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from handouts.errors import Problem, ProblemsError
+from handouts.errors import Problem, ProblemsError, os_cause
 from handouts.renderer.templates import stylesheet_text
 
 PDF_VARIANT = "pdf/ua-1"
@@ -42,9 +45,16 @@ def _context(search: tuple[Path, ...]):
     return fetcher, fonts, css
 
 
+def release() -> None:
+    """Drop the fonts and stylesheet: WeasyPrint's font configuration then deletes the
+    temporary folder (/tmp/weasyprint-*) it wrote the embedded fonts to."""
+    _context.cache_clear()
+    gc.collect()
+
+
 # Release WeasyPrint's font configuration before interpreter teardown, when its
 # destructor can no longer reach the modules it needs.
-atexit.register(lambda: _context.cache_clear())
+atexit.register(release)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,8 @@ def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
     from handouts.renderer.fetcher import BlockedResource
     from handouts.renderer.tagging import add_table_header_scope
 
-    fetcher, fonts, css = _context(search)
     try:
+        fetcher, fonts, css = _context(search)
         document = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
         )
@@ -82,3 +92,23 @@ def render_pdf(html: str, source: Path, search: tuple[Path, ...]) -> Rendered:
                 )
             ]
         ) from None
+    except OSError as error:  # WeasyPrint writes the fonts it embeds to a temporary folder
+        folder = _temporary_folder()
+        raise ProblemsError(
+            [
+                Problem(
+                    Path(error.filename) if isinstance(error.filename, str) else folder,
+                    f"cannot render: {os_cause(error)}",
+                    hint=f"the renderer needs a temporary folder ({folder}) that exists, is"
+                    " writable and has space: free some, or set TMPDIR to another folder",
+                )
+            ]
+        ) from None
+
+
+def _temporary_folder() -> Path:
+    """The folder temporary files go to, as far as it can be named."""
+    try:
+        return Path(tempfile.gettempdir())
+    except OSError:  # none usable: name the one asked for
+        return Path(os.environ.get("TMPDIR") or "/tmp")
