@@ -73,8 +73,12 @@ _WRITE_HINTS = {
 
 
 def write_problem(error: OSError, path: Path) -> Problem:
-    """A failed write as a user error: the path, the cause, what to do; old PDFs are kept."""
-    where = Path(error.filename) if isinstance(error.filename, str) else path
+    """A failed write as a user error: the path, the cause, what to do; old PDFs are kept.
+
+    Located at `path`, or at the file standing where a folder is needed.
+    """
+    in_the_way = error.errno in (errno.ENOTDIR, errno.EEXIST) and isinstance(error.filename, str)
+    where = Path(error.filename) if in_the_way else path
     hint = _WRITE_HINTS.get(error.errno or 0, "check the folder, then build again")
     return Problem(
         where,
