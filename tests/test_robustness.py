@@ -418,13 +418,16 @@ def test_sigterm_removes_the_renderers_temporary_files(scratch: Path, tmp_path_f
 def test_a_word_too_long_for_the_column_breaks_instead_of_running_off_the_page(
     scratch: Path,
 ) -> None:
-    word = "Unbreakable" * 20
-    lesson_with(scratch, "the show trials in Moscow", f"the show trials in {word.lower()}")
+    word = "unbreakable" * 20  # in the context, and in the glossary beside the timeline
+    text = GOOD.replace("the show trials in Moscow", f"the show trials in {word}", 1)
+    text = text.replace('A "three-man commission"', f'A "three-man {word} commission"', 1)
+    assert text.count(word) == 2
+    (scratch / "lessons" / f"{STEM}.yaml").write_text(text, encoding="utf-8")
     _, output = run("build", STEM, "--edition", "student")
     pdf = scratch / "build" / STEM / f"{STEM}-student.pdf"
     assert pdf.exists(), output
     html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf), "-"],
+        ["pdftotext", "-bbox", "-f", "1", "-l", "3", str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
