@@ -18,7 +18,7 @@ from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
 from handouts.guide import build_guide_view
 from handouts.loader.project import LessonFile, Project
-from handouts.output import guide_path, output_path, write_atomically
+from handouts.output import guide_path, output_path, write_atomically, write_problem
 from handouts.renderer.templates import render_template
 from handouts.schema import Paper
 from handouts.view import LessonView, build_view
@@ -147,7 +147,12 @@ def run(
             report.problems += error.problems
             report.failed.append(job.source)
             continue
-        write_atomically(job.path, rendered.pdf)
+        try:
+            write_atomically(job.path, rendered.pdf)
+        except OSError as error:  # disk full, no permission: this PDF is lost, not the others
+            report.problems.append(write_problem(error, job.path))
+            report.failed.append(job.source)
+            continue
         output = Output(job.lesson, job.edition, job.path, rendered.pages)
         report.outputs.append(output)
         if on_output:

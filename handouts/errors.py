@@ -6,6 +6,8 @@ reported together instead of stopping at the first.
 
 from __future__ import annotations
 
+import errno
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -43,12 +45,12 @@ class Problem:
         """Several lines of plain text: the location first, then the details."""
         head = f"{self.severity.value}: {self.location}"
         if self.field:
-            head += f": {self.field}"
-        lines = [head, f"  problem:  {self.message}"]
+            head += f": {printable(self.field)}"
+        lines = [head, f"  problem:  {printable(self.message)}"]
         if self.input is not None:
-            lines.append(f"  input:    {self.input}")
+            lines.append(f"  input:    {printable(self.input)}")
         if self.hint:
-            lines.append(f"  hint:     {self.hint}")
+            lines.append(f"  hint:     {printable(self.hint)}")
         return "\n".join(lines)
 
 
@@ -63,9 +65,47 @@ class ProblemsError(Exception):
 def display_path(path: Path) -> str:
     """A path relative to the working directory when it lies below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return printable(str(path.resolve().relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(path)
+        return printable(str(path))
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control and format characters shown as escapes.
+
+    User text (a key name, a file name) may hold ESC sequences that recolour or
+    rewrite the screen, or bidirectional controls that reorder what is shown.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if unicodedata.category(char) == "Cc" and ord(char) < 0x100:
+        return repr(char)[1:-1] if char in "\t\n\r" else f"\\x{ord(char):02x}"
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
+_CAUSES = {
+    errno.ENOSPC: "the disk is full (no space left on the device)",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file would be larger than the system allows (a file-size limit such as"
+    " 'ulimit -f')",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a file is in the way where a folder is needed",
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ELOOP: "a loop of symbolic links",
+}
+
+
+def os_cause(error: OSError) -> str:
+    """What an operating-system error means to a user: 'the disk is full', 'permission denied'."""
+    return _CAUSES.get(error.errno or 0) or error.strerror or str(error) or type(error).__name__
 
 
 def format_field(path: tuple[str | int, ...]) -> str:

@@ -92,12 +92,16 @@ class Layout:
 
 
 def is_lesson_file(path: Path) -> bool:
-    """A lesson: *.yaml or *.yml, not the module file, not an editor's lock or backup file."""
+    """A lesson: *.yaml or *.yml, not the module file, not an editor's lock or backup file.
+
+    Not a folder; anything else by that name (a FIFO, a link to a device) is listed, so
+    that reading it reports what it is instead of leaving it out unnoticed.
+    """
     return (
         path.suffix in LESSON_SUFFIXES
         and path.name != MODULE_FILE
         and not path.name.startswith((".", "#"))
-        and path.is_file()
+        and not path.is_dir()
     )
 
 

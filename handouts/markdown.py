@@ -9,17 +9,9 @@ here, so quotations keep their source's marks. Markdown's other typographic
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("zero", {"html": False, "typographer": True}).enable(
-        ["emphasis", "list", "newline", "smartquotes"]
-    )
+from handouts.integrity.markup import markdown_parser as _parser
 
 
 def render_block(text: str) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -11,10 +12,11 @@ import click
 from handouts import __version__
 from handouts.cli.problems import print_problems, summarise
 from handouts.editions import EDITIONS, select_editions
-from handouts.errors import Problem, ProblemsError, counted, display_path
+from handouts.errors import Problem, ProblemsError, counted, display_path, printable
 from handouts.layout import LESSON_SUFFIXES, find_module_file, lesson_paths
 from handouts.loader.project import Project, gather, missing_module, open_module
 from handouts.loader.validate import did_you_mean
+from handouts.output import build_lock
 from handouts.schema import Paper, Skill, SourceKind
 
 
@@ -144,15 +146,27 @@ def build(
         click.echo(f"wrote {display_path(output.path)} ({pages})")
 
     failed = False
-    for project in load(obj["root"], lessons, templates):
-        print_problems(project.problems)
-        if project.blocked:
-            click.echo("Nothing built: fix the module file and source corpus first.", err=True)
+    for module_file, selected in locate(obj["root"], lessons):
+        # One build at a time writes to a build folder; files are read once it is this one's turn.
+        folder = open_module(module_file)[3].build
+        try:
+            with build_lock(folder, lambda folder=folder: _waiting(folder)):
+                project = gather(module_file, selected, templates)
+                print_problems(project.problems)
+                if project.blocked:
+                    click.echo(
+                        "Nothing built: fix the module file and source corpus first.", err=True
+                    )
+                    failed = True
+                    continue
+                report = build_module(
+                    project, select_editions(edition), Paper(paper) if paper else None, announce
+                )
+        except ProblemsError as error:  # the build folder cannot be made or locked
+            print_problems(error.problems)
+            click.echo("Nothing built.", err=True)
             failed = True
             continue
-        report = build_module(
-            project, select_editions(edition), Paper(paper) if paper else None, announce
-        )
         print_problems(report.problems)
         if report.outputs:
             click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
@@ -169,6 +183,14 @@ def build(
             failed = True
     if failed:
         raise SystemExit(1)
+
+
+def _waiting(folder: Path) -> None:
+    click.echo(
+        f"Another handouts build is writing to {display_path(folder)}; waiting for it to finish"
+        " (Ctrl-C to stop).",
+        err=True,
+    )
 
 
 def _report_budget(project: Project, outputs) -> None:
@@ -290,7 +312,7 @@ def _print_report(project: Project) -> None:
         ]
 
     for item, row in zip(lessons, stats, strict=True):
-        table.add_row(item.stem, *cells([row]), f"{row.fk_grade:.1f}", row.verdict)
+        table.add_row(_cell(item.stem), *cells([row]), f"{row.fk_grade:.1f}", row.verdict)
     # The module's grade is that of all its prose read together, not a mean of the rows.
     grade = reading_grade(text for item in lessons for text in student_prose(item.lesson))
     bands = {row.band for row in stats}
@@ -333,7 +355,9 @@ def list_lessons(obj: dict) -> None:
     stems = [item.stem for item in project.lessons] + [path.stem for path in project.failed]
     longest = max(map(len, stems), default=4)
     wide = console.width >= longest + 70
-    table = Table(title=project.module.title if project.module else "Lessons", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=_cell(project.module.title) if project.module else "Lessons", box=box.SIMPLE_HEAD
+    )
     table.add_column("file", no_wrap=True, min_width=longest)
     table.add_column("title", ratio=1, overflow="fold")
     numbers = ("grades", "min", "sources", "questions") if wide else ()
@@ -342,13 +366,13 @@ def list_lessons(obj: dict) -> None:
     table.add_column("status", no_wrap=True)
     for item in project.lessons:
         lesson = item.lesson
-        cells = [lesson.grade_band, str(lesson.duration)]
+        cells = [_cell(lesson.grade_band), str(lesson.duration)]
         cells += [str(len(lesson.sources)), str(len(lesson.questions))]
-        table.add_row(item.stem, lesson.title, *(cells if wide else []), "ok")
+        table.add_row(_cell(item.stem), _cell(lesson.title), *(cells if wide else []), "ok")
     for path in project.failed:
         count = sum(p.file == path for p in project.errors)
         blanks = [""] * len(numbers)
-        table.add_row(path.stem, "", *blanks, counted(count, "error"))
+        table.add_row(_cell(path.stem), "", *blanks, counted(count, "error"))
     console.print(table)
     if project.errors:
         click.echo(f"{summarise(project.problems)}: run 'handouts check' for details.", err=True)
@@ -552,23 +576,75 @@ def schema_command(obj: dict, output: Path | None, fields: Path | None) -> None:
         click.echo(f"wrote {display_path(path)}")
 
 
+class Stopped(BaseException):
+    """A signal asked the build to stop. Not an Exception: nothing on the way may swallow it, and
+    every `finally` on the way runs (a half-written PDF's temporary file is removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+STOPPED = {
+    signal.SIGINT: "Interrupted",
+    signal.SIGTERM: "Stopped (SIGTERM)",
+}
+
+
+def _cell(text: str):
+    """User text for a rich table: never read as markup ('[sic]' stays), no terminal codes."""
+    from rich.text import Text
+
+    return Text(printable(text))
+
+
 def main() -> None:
-    """Entry point: user errors exit 1 with a message; internal errors exit 2."""
+    """Entry point: user errors exit 1 with a message; internal errors exit 2.
+
+    Ctrl-C (SIGINT) and SIGTERM stop with one line and exit 128 + the signal's number
+    (130, 143); the renderer's temporary files are removed on the way out.
+    """
     debug = "--debug" in sys.argv
+    for signum in STOPPED:
+        signal.signal(signum, _stop)
     try:
-        cli(standalone_mode=True)
+        code = cli.main(standalone_mode=False)
+    except Stopped as stop:
+        _release_renderer()
+        click.echo(
+            f"{STOPPED[stop.signum]}: PDFs already written are complete; the one being made was"
+            " not written.",
+            err=True,
+        )
+        raise SystemExit(128 + stop.signum) from None
+    except click.ClickException as error:  # a usage error: click's own message
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        raise SystemExit(1) from None
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("Interrupted; files already written are complete.", err=True)
-        raise SystemExit(130) from None
     except Exception as error:  # a bug, not a user error
         if debug:
             traceback.print_exc()
         else:
             click.echo(
-                f"internal error: {type(error).__name__}: {error}\n"
+                f"internal error: {type(error).__name__}: {printable(str(error))}\n"
                 "This is a bug in handouts; run again with --debug and report it.",
                 err=True,
             )
         raise SystemExit(2) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _release_renderer() -> None:
+    """Drop the renderer's fonts now, so their temporary folder is removed before we exit."""
+    if "handouts.renderer.pdf" in sys.modules:  # never imported: nothing was rendered
+        from handouts.renderer.pdf import release
+
+        release()

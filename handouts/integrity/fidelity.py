@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handouts.schema import Excerpt, Normalisation
 
@@ -58,7 +59,13 @@ def _repair(text: str, repairs: list[Normalisation]) -> str:
 
 
 def source_tokens(text: str, repairs: list[Normalisation]) -> list[str]:
-    return _TOKEN.findall(normalise(_repair(text, repairs)))
+    return list(_source_tokens(text, tuple(repairs)))
+
+
+@lru_cache(maxsize=8)
+def _source_tokens(text: str, repairs: tuple[Normalisation, ...]) -> tuple[str, ...]:
+    """Tokens of a source, kept for the next excerpt of the same source (or the same repairs)."""
+    return tuple(_TOKEN.findall(normalise(_repair(text, list(repairs)))))
 
 
 @dataclass(frozen=True)
@@ -85,29 +92,41 @@ def _segments(
     return [segment for segment in segments if segment]
 
 
-def _find(haystack: list[str], needle: list[str], start: int) -> int:
-    """Index of `needle` in `haystack` at or after `start`, or -1."""
-    first, size = needle[0], len(needle)
-    for index in range(start, len(haystack) - size + 1):
-        if haystack[index] == first and haystack[index : index + size] == needle:
-            return index
-    return -1
+def _failure(needle: Sequence[str]) -> list[int]:
+    """Knuth-Morris-Pratt: for each prefix of `needle`, the length of its longest proper border."""
+    failure = [0] * len(needle)
+    border = 0
+    for index in range(1, len(needle)):
+        while border and needle[index] != needle[border]:
+            border = failure[border - 1]
+        if needle[index] == needle[border]:
+            border += 1
+        failure[index] = border
+    return failure
 
 
-def _longest_prefix(haystack: list[str], needle: list[str], start: int) -> tuple[int, int]:
-    """(length, position) of the longest prefix of `needle` found at or after `start`."""
-    best = (0, -1)
+def _scan(haystack: Sequence[str], needle: Sequence[str], start: int) -> tuple[int, int, int]:
+    """(index of `needle` at or after `start` or -1, length and position of the longest prefix
+    of `needle` found there): one pass, linear in both lengths even on repetitive text."""
+    failure = _failure(needle)
+    matched = best = 0
+    where = -1
     for index in range(start, len(haystack)):
-        length = 0
-        while (
-            length < len(needle)
-            and index + length < len(haystack)
-            and haystack[index + length] == needle[length]
-        ):
-            length += 1
-        if length > best[0]:
-            best = (length, index)
-    return best
+        token = haystack[index]
+        while matched and token != needle[matched]:
+            matched = failure[matched - 1]
+        if token == needle[matched]:
+            matched += 1
+        if matched > best:
+            best, where = matched, index - matched + 1
+        if matched == len(needle):
+            return where, best, where
+    return -1, best, where
+
+
+def _find(haystack: Sequence[str], needle: Sequence[str], start: int) -> int:
+    """Index of `needle` in `haystack` at or after `start`, or -1."""
+    return _scan(haystack, needle, start)[0]
 
 
 def find_mismatch(
@@ -121,7 +140,7 @@ def find_mismatch(
     cursor = 0
     for segment in _segments(text, insertions, repairs):
         needle = [token.text for token in segment]
-        found = _find(haystack, needle, cursor)
+        found, length, where = _scan(haystack, needle, cursor)
         if found >= 0:
             cursor = found + len(needle)
             continue
@@ -131,7 +150,6 @@ def find_mismatch(
                 " the source: omissions must keep source order",
                 segment[0].line,
             )
-        length, where = _longest_prefix(haystack, needle, cursor)
         bad = segment[min(length, len(segment) - 1)]
         if length == 0:
             message = f"'{_words(needle, 0)}' is not in the source"

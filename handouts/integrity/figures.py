@@ -135,7 +135,10 @@ def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.Expression):
         return _evaluate(node.body)
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return float(node.value)
+        try:
+            return float(node.value)
+        except OverflowError:
+            raise CalculationError("a number in it is too long to be a figure") from None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_evaluate(node.operand)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -169,7 +172,7 @@ def check_calculation(calculation: str) -> Calculation:
     expression = NUMBER.sub(lambda m: figure_key(m.group()), left.translate(_SYMBOLS))
     try:
         tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: a number past the limit on digits
         raise CalculationError(f"cannot read it: {CALCULATION_HINT}") from None
     value = _evaluate(tree)
     written = figure_key(result.group("number"))

@@ -20,12 +20,14 @@ from handouts.integrity.figures import (
     is_figure,
     prose_strings,
 )
+from handouts.integrity.markup import MAX_LIST_DEPTH, list_depth
 from handouts.integrity.names import UnknownName, find_unknown_names, lower_words, words_in
 from handouts.integrity.years import is_year, years_in
 from handouts.loader.corpus import CorpusDocument
 from handouts.loader.validate import did_you_mean
 from handouts.loader.yamlfile import Located
 from handouts.schema import Excerpt, Fact, Guide, Lesson, QuestionKind, TimelineEntry, WorkReference
+from handouts.schema.base import ID_PATTERN
 from handouts.schema.lesson import UNCITED_KINDS, option_form
 from handouts.typeset.fonts import Typesetter, describe_characters
 
@@ -443,6 +445,14 @@ def check_charts(
                 doc = corpus.get(item.source)
                 if doc is None:
                     problems.append(unknown_document(located, (*where, "source"), corpus))
+                elif item.value >= 10**MAX_FIGURE_DIGITS:
+                    problems.append(
+                        located.problem(
+                            (*where, "value"),
+                            "this number is too long to be a figure",
+                            hint=f"a figure has at most {MAX_FIGURE_DIGITS} digits: check it",
+                        )
+                    )
                 elif is_figure(str(item.value)) and str(item.value) not in doc.figures:
                     problems.append(
                         located.problem(
@@ -495,6 +505,62 @@ def check_reference_ids(
         for where, ref in cited
         if ref is not None and ref not in references
     ]
+
+
+INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, joiner; word joiner; BOM
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidirectional controls
+    "\u061c\u200e\u200f"  # Arabic letter mark, left-to-right and right-to-left marks
+)
+"""Characters that print as nothing (or reorder what prints) yet change what the checks read:
+'5\u200b00' prints as 500 and escapes the figures check; a bidi override prints 1937 as 7391."""
+MAX_FIGURE_DIGITS = 20
+"""Digits a number in prose may have; more is no figure (and slows or breaks what reads it)."""
+_DIGITS = re.compile(r"\d(?:,?\d)*")
+
+
+def check_characters(located: Located) -> list[Problem]:
+    """Every string of a file (lesson, module or source record): no invisible format characters;
+    in prose, no number too long to be a figure and no lists nested deeper than print keeps."""
+    problems = []
+    for where, text in prose_strings(located.data, skip=frozenset()):
+        hidden = [char for char in dict.fromkeys(text) if char in INVISIBLE]
+        if hidden:
+            line = text.count("\n", 0, text.index(hidden[0]))
+            problems.append(
+                located.problem(
+                    where,
+                    f"the text holds the invisible character{'s' * (len(hidden) > 1)}"
+                    f" {describe_characters(hidden)}",
+                    hint="delete it (it comes with text copied from a PDF or a web page): it"
+                    " prints as nothing, or reorders what prints, yet hides figures and words"
+                    " from the checks",
+                    text_line=line,
+                )
+            )
+    for where, text in prose_strings(located.data):
+        for match in _DIGITS.finditer(text):
+            digits = len(match.group().replace(",", ""))
+            if digits > MAX_FIGURE_DIGITS:
+                problems.append(
+                    located.problem(
+                        where,
+                        f"a number of {digits:,} digits is too long to be a figure",
+                        hint=f"a figure has at most {MAX_FIGURE_DIGITS} digits: check the number",
+                        text_line=text.count("\n", 0, match.start()),
+                    )
+                )
+                break
+        depth = list_depth(text)
+        if depth > MAX_LIST_DEPTH:
+            problems.append(
+                located.problem(
+                    where,
+                    f"lists nested {depth} deep; at most {MAX_LIST_DEPTH} levels print",
+                    hint="flatten the list: indent fewer items under others",
+                )
+            )
+    return problems
 
 
 def check_facts(
@@ -692,3 +758,23 @@ def check_markdown_images(located: Located) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_file_name(path: Path) -> list[Problem]:
+    """A lesson's file name names its PDFs (build/<stem>/<stem>-<edition>.pdf): it must be an id,
+    so that '...yaml' cannot write into the module folder, nor any name outside build/."""
+    if re.fullmatch(ID_PATTERN, path.stem) and len(path.stem) <= MAX_STEM:
+        return []
+    suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:MAX_STEM] or "lesson"
+    return [
+        Problem(
+            path,
+            f"the file name '{path.stem}' cannot name the lesson's PDFs",
+            hint=f"rename the file with lower-case letters, digits and hyphens (at most"
+            f" {MAX_STEM}), e.g. '{suggestion}{path.suffix}'",
+        )
+    ]
+
+
+MAX_STEM = 64
+"""Characters in a lesson's file name (without .yaml), as in an id."""

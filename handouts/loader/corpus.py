@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from handouts.errors import Problem
+from handouts.errors import Problem, ProblemsError
 from handouts.integrity.figures import figures_in
 from handouts.integrity.names import words_in
 from handouts.integrity.years import years_in
+from handouts.loader.files import TEXT_LIMIT, decode, read_bytes
 from handouts.loader.validate import load_model
 from handouts.loader.yamlfile import Located
 from handouts.schema import Source
@@ -52,12 +54,18 @@ class CorpusDocument:
         return {word for word in self.words if word.islower()}
 
 
-def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Problem]]:
-    """Every record in lessons/sources/ with its text, checked for fixity."""
+def load_corpus(
+    directory: Path, inside: Iterable[Path] = ()
+) -> tuple[dict[str, CorpusDocument], list[Problem]]:
+    """Every record in lessons/sources/ with its text, checked for fixity.
+
+    `inside`: the folders records and texts may lie in, links resolved (default: `directory`).
+    """
+    inside = tuple(inside) or (directory,)
     corpus: dict[str, CorpusDocument] = {}
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.yaml")):
-        record, located, found = load_model(Source, path)
+        record, located, found = load_model(Source, path, inside)
         problems += found
         if record is None:
             continue
@@ -70,9 +78,7 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
                     hint=f"name the file '{record.id}.yaml'",
                 )
             )
-        try:
-            raw = text_path.read_bytes()
-        except OSError:
+        if not text_path.exists() and not text_path.is_symlink():
             problems.append(
                 Problem(
                     path,
@@ -80,6 +86,23 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
                     hint="keep the full text beside the record",
                 )
             )
+            continue
+        try:
+            raw = read_bytes(
+                text_path,
+                inside,
+                TEXT_LIMIT,
+                hint="a source text this long is not a document to quote from: keep the part"
+                " the lessons use, and say so in the record",
+            )
+            text = decode(
+                raw,
+                text_path,
+                "convert the text to UTF-8 (e.g. 'iconv -f UTF-16 -t UTF-8') and record the new"
+                " SHA-256; keep the file as received beside the module",
+            )
+        except ProblemsError as error:
+            problems += error.problems
             continue
         if hashlib.sha256(raw).hexdigest() != record.sha256:
             problems.append(
@@ -90,7 +113,6 @@ def load_corpus(directory: Path) -> tuple[dict[str, CorpusDocument], list[Proble
                     f" transcription on purpose, run 'handouts source rehash {record.id}'",
                 )
             )
-        text = raw.decode("utf-8")
         for index, repair in enumerate(record.normalisations):
             if repair.find not in text:
                 problems.append(

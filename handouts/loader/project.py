@@ -18,11 +18,13 @@ from handouts.errors import Problem, Severity
 from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
+    check_characters,
     check_charts,
     check_cited_works,
     check_coverage,
     check_facts,
     check_figures,
+    check_file_name,
     check_glyphs,
     check_guide,
     check_markdown_images,
@@ -110,6 +112,7 @@ def load_lesson(
     module: Module | None = None,
     broken: frozenset[str] = frozenset(),
     images: Path | None = None,
+    inside: Iterable[Path] = (),
 ) -> tuple[Lesson | None, Located | None, list[Problem]]:
     """One lesson file, validated and cross-checked against `corpus`; never raises for bad input.
 
@@ -117,10 +120,12 @@ def load_lesson(
     gives the known words and the checked facts of the guide; `images` is the folder
     image documents come from (default: `images` beside the lesson file). A lesson citing a
     `broken` source record (one that failed to load) is not cross-checked: every check
-    against it would fail, and the record's own errors say what to fix.
+    against it would fail, and the record's own errors say what to fix. `inside`: the
+    folders the file may lie in, links resolved (default: its own).
     """
     fonts = fonts or Typesetter.bundled()
-    lesson, located, problems = load_model(Lesson, path)
+    lesson, located, problems = load_model(Lesson, path, inside)
+    problems += check_file_name(path)
     unusable = sorted(broken.intersection(cited_sources(lesson))) if lesson else []
     if lesson is not None and unusable:
         problems.append(
@@ -142,6 +147,7 @@ def load_lesson(
         problems += check_figures(lesson, located, corpus, references, briefing)
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
+        problems += check_characters(located)
         problems += check_writing_space(lesson, located)
         problems += check_question_kinds(lesson, located)
         problems += check_markdown_images(located)
@@ -179,7 +185,9 @@ def _repairs(lesson: Lesson, corpus: dict[str, CorpusDocument]) -> dict[str, lis
 
 def open_module(module_file: Path) -> tuple[Module | None, Located | None, list[Problem], Layout]:
     """The module file, validated, and the layout it declares (the usual one if it is broken)."""
-    module, located, problems = load_model(Module, module_file)
+    module, located, problems = load_model(
+        Module, module_file, (module_file.absolute().parents[1],)
+    )
     return module, located, problems, Layout.at(module_file, module.folders if module else None)
 
 
@@ -201,7 +209,8 @@ def gather(
         project.problems += _check_order(module, module_located, layout.lessons)
         project.problems += check_glyphs(module_located, fonts, font_folder)
         project.problems += check_markdown_images(module_located)
-    project.corpus, found = load_corpus(layout.sources)
+        project.problems += check_characters(module_located)
+    project.corpus, found = load_corpus(layout.sources, (layout.root, layout.sources))
     project.problems += found
     broken = frozenset(
         p.file.stem
@@ -210,6 +219,7 @@ def gather(
     )
     for doc in project.corpus.values():
         project.problems += check_glyphs(doc.located, fonts, font_folder)
+        project.problems += check_characters(doc.located)
     project.blocked = module is None or bool(project.errors)
 
     paths = list(selected) if selected is not None else lesson_paths(layout.lessons)
@@ -221,7 +231,14 @@ def gather(
     loaded: list[tuple[Lesson, Located]] = []
     for path in paths:
         lesson, located, found = load_lesson(
-            path, project.corpus, fonts, font_folder, module, broken=broken, images=layout.images
+            path,
+            project.corpus,
+            fonts,
+            font_folder,
+            module,
+            broken=broken,
+            images=layout.images,
+            inside=(layout.root, layout.lessons),
         )
         if lesson is not None:
             loaded.append((lesson, located))

@@ -11,6 +11,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,10 +128,15 @@ def _misplaced(
     return None
 
 
-def load_model(model: type[M], path: Path) -> tuple[M | None, Located | None, list[Problem]]:
-    """(model, located, problems) for one file; never raises for user errors."""
+def load_model(
+    model: type[M], path: Path, inside: Iterable[Path] = ()
+) -> tuple[M | None, Located | None, list[Problem]]:
+    """(model, located, problems) for one file; never raises for user errors.
+
+    `inside`: the folders the file may lie in, links resolved (default: its own).
+    """
     try:
-        located = load_yaml(path)
+        located = load_yaml(path, inside)
     except ProblemsError as error:
         return None, None, error.problems
     value, problems = validate(model, located)

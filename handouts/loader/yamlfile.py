@@ -9,6 +9,7 @@ and size, depth and alias expansion are bounded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from typing import Any
 import yaml
 
 from handouts.errors import Problem, ProblemsError, Severity, format_field, shorten
+from handouts.loader.files import YAML_LIMIT, decode, read_bytes
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = YAML_LIMIT
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 
@@ -111,39 +113,16 @@ def _problem(path: Path, message: str, mark: Mark | None = None, **extra: Any) -
     )
 
 
-def read_text(path: Path) -> str:
-    """Decode a lesson file as UTF-8 (a BOM is accepted), within the size limit."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ProblemsError([_problem(path, f"cannot read the file: {error.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ProblemsError(
-            [
-                _problem(
-                    path,
-                    f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
-                    hint="split the lesson, or move long texts into lessons/sources/",
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise ProblemsError(
-            [
-                _problem(
-                    path,
-                    "the file is not valid UTF-8 text",
-                    Mark(line, column),
-                    input=f"byte 0x{raw[error.start]:02x}",
-                    hint="save the file as UTF-8 in your editor (e.g. 'Save with encoding')",
-                )
-            ]
-        ) from None
+def read_text(path: Path, inside: Iterable[Path] = ()) -> str:
+    """A YAML file as text: a regular file in the module (`inside`), within the size limit,
+    UTF-8 (a BOM is accepted)."""
+    raw = read_bytes(
+        path,
+        inside,
+        MAX_BYTES,
+        hint="split the lesson, or move long texts into lessons/sources/",
+    )
+    return decode(raw, path, "save the file as UTF-8 in your editor (e.g. 'Save with encoding')")
 
 
 def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
@@ -453,6 +432,16 @@ class _Builder:
         except yaml.YAMLError as error:  # e.g. an unknown !tag
             self.problems.append(_syntax_problem(self.located.path, error))
             return node.value
+        except ValueError:  # an integer past Python's limit on digits converted from text
+            self.problems.append(
+                _problem(
+                    self.located.path,
+                    f"a number of {len(node.value):,} characters is too long to be a figure",
+                    _mark(node.start_mark),
+                    hint="check the number; text that is not a number goes in quotes",
+                )
+            )
+            return None
 
     def _mapping(self, node: yaml.MappingNode, where: Path_, depth: int) -> dict[str, Any]:
         self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
@@ -495,9 +484,12 @@ class _Builder:
         return result
 
 
-def load_yaml(path: Path) -> Located:
-    """Load a YAML mapping from `path`; raise ProblemsError with every problem found."""
-    text = read_text(path)
+def load_yaml(path: Path, inside: Iterable[Path] = ()) -> Located:
+    """Load a YAML mapping from `path`; raise ProblemsError with every problem found.
+
+    `inside`: the folders the file may lie in, links resolved (default: its own).
+    """
+    text = read_text(path, inside)
     node = compose(path, text)
     located = Located(path=path, data=None)
     if node is None:

@@ -9,11 +9,14 @@ render nothing (check, list) stay fast.
 from __future__ import annotations
 
 import atexit
+import gc
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from handouts.errors import Problem, ProblemsError
+from handouts.errors import Problem, ProblemsError, os_cause
 from handouts.layout import find_on_path
 from handouts.renderer.templates import stylesheet_text
 
@@ -65,9 +68,17 @@ def _typing_css(search: tuple[Path, ...], images: Path | None, language: str):
     return CSS(string=face, url_fetcher=fetcher, font_config=fonts)
 
 
+def release() -> None:
+    """Drop the fonts and stylesheet: WeasyPrint's font configuration then deletes the
+    temporary folder (/tmp/weasyprint-*) it wrote the embedded fonts to."""
+    _typing_css.cache_clear()
+    _context.cache_clear()
+    gc.collect()
+
+
 # Release WeasyPrint's font configuration before interpreter teardown, when its
 # destructor can no longer reach the modules it needs.
-atexit.register(lambda: (_typing_css.cache_clear(), _context.cache_clear()))
+atexit.register(release)
 
 
 @dataclass(frozen=True)
@@ -93,8 +104,8 @@ def render_pdf(
     from handouts.renderer.fetcher import BlockedResource
     from handouts.renderer.postprocess import finish
 
-    fetcher, fonts, css = _context(search, images)
     try:
+        fetcher, fonts, css = _context(search, images)
         page = HTML(string=html, base_url=base_url(search), url_fetcher=fetcher)
         stylesheets = [css]
         if any(e.tag in ("input", "textarea") for e in page.etree_element.iter()):
@@ -114,3 +125,23 @@ def render_pdf(
                 )
             ]
         ) from None
+    except OSError as error:  # WeasyPrint writes the fonts it embeds to a temporary folder
+        folder = _temporary_folder()
+        raise ProblemsError(
+            [
+                Problem(
+                    Path(error.filename) if isinstance(error.filename, str) else folder,
+                    f"cannot render: {os_cause(error)}",
+                    hint=f"the renderer needs a temporary folder ({folder}) that exists, is"
+                    " writable and has space: free some, or set TMPDIR to another folder",
+                )
+            ]
+        ) from None
+
+
+def _temporary_folder() -> Path:
+    """The folder temporary files go to, as far as it can be named."""
+    try:
+        return Path(tempfile.gettempdir())
+    except OSError:  # none usable: name the one asked for
+        return Path(os.environ.get("TMPDIR") or "/tmp")
