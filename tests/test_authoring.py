@@ -104,7 +104,10 @@ def test_new_writes_the_next_lesson_and_orders_it(module: Path) -> None:
     order = load_yaml(module / "lessons" / "module.yaml").data["lessons"]
     assert order == ["01-a-new-birth-of-freedom", "02-what-the-dead-died-for"]
     assert "# budget:" in (module / "lessons" / "module.yaml").read_text()  # comments kept
-    assert "no problems" in run("check")
+    output = run("check")  # valid as written; its placeholders are named, once, as a warning
+    assert "Checked 2 lessons and 1 source: 1 warning." in output
+    assert "lessons/02-what-the-dead-died-for.yaml:11:19: central_question" in output
+    assert "7 placeholder texts still to replace (central_question, content_note" in output
     run("new", "Another")
     assert [p.name for p in lesson_paths(module / "lessons")][-1] == "03-another.yaml"
 

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import LESSON_1, ROOT
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
+from test_accessibility import ua1_failures
 from test_errors import line_of
 from test_print import pdfua_failures
 
@@ -599,8 +600,9 @@ def test_the_pdfs_embed_the_image_with_its_alt_and_the_radio_buttons(module: Pat
         ]
     assert IMAGE_DOCUMENT["alt"] in alts
 
-    for path in paths.values():  # the Figure's /Alt, the fields' tooltips
+    for path in paths.values():  # the Figure's /Alt, the fields' tooltips, the radio group
         assert pdfua_failures(path) == [], path
+        assert ua1_failures(path) == [], path
 
     fields = PdfReader(paths["fillable"]).get_fields()
     group = fields["q10-choice"]

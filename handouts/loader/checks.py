@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from handouts.errors import Problem, Severity
+from handouts.errors import Problem, Severity, counted, format_field
 from handouts.integrity.fidelity import find_mismatch
 from handouts.integrity.figures import (
     NOT_PROSE,
@@ -517,6 +517,32 @@ INVISIBLE = frozenset(
 MAX_FIGURE_DIGITS = 20
 """Digits a number in prose may have; more is no figure (and slows or breaks what reads it)."""
 _DIGITS = re.compile(r"\d(?:,?\d)*")
+
+
+PLACEHOLDERS = ("Replace this", "Not written yet")
+"""How the texts `handouts new`, `init` and `source add` leave for the author begin."""
+
+
+def check_placeholders(located: Located) -> list[Problem]:
+    """A scaffold's placeholder still in a file passes every other check and would print:
+    one warning a file, at the first, until the author has written their own text."""
+    found = [
+        where
+        for where, text in prose_strings(located.data, skip=frozenset())
+        if text.lstrip().startswith(PLACEHOLDERS)
+    ]
+    if not found:
+        return []
+    fields = ", ".join(format_field(where) for where in found[:4])
+    more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+    return [
+        located.problem(
+            found[0],
+            f"{counted(len(found), 'placeholder text')} still to replace ({fields}{more})",
+            hint="write your own text in each: a placeholder ('Replace this ...') would print",
+            severity=Severity.warning,
+        )
+    ]
 
 
 def check_characters(located: Located) -> list[Problem]:

@@ -19,6 +19,7 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
     check_characters,
+    check_placeholders,
     check_charts,
     check_cited_works,
     check_coverage,
@@ -148,6 +149,7 @@ def load_lesson(
         problems += check_charts(lesson, located, corpus)
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_characters(located)
+        problems += check_placeholders(located)
         problems += check_writing_space(lesson, located)
         problems += check_question_kinds(lesson, located)
         problems += check_markdown_images(located)
@@ -220,6 +222,7 @@ def gather(
     for doc in project.corpus.values():
         project.problems += check_glyphs(doc.located, fonts, font_folder)
         project.problems += check_characters(doc.located)
+        project.problems += check_placeholders(doc.located)
     project.blocked = module is None or bool(project.errors)
 
     paths = list(selected) if selected is not None else lesson_paths(layout.lessons)
