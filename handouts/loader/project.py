@@ -19,7 +19,6 @@ from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
     check_characters,
-    check_placeholders,
     check_charts,
     check_cited_works,
     check_coverage,
@@ -30,6 +29,7 @@ from handouts.loader.checks import (
     check_guide,
     check_markdown_images,
     check_names,
+    check_placeholders,
     check_question_kinds,
     check_references,
     check_writing_space,
