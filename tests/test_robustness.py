@@ -437,6 +437,22 @@ def test_a_word_too_long_for_the_column_breaks_instead_of_running_off_the_page(
     assert right and max(right) <= width - 20  # inside the right margin
 
 
+def test_a_word_too_long_for_the_timeline_column_is_a_located_error(scratch: Path) -> None:
+    """A table cell cannot break a word without reflowing every table: such a word is refused
+    before it can widen the timeline past the page edge."""
+    word = "unbreakable" * 4
+    text = GOOD.replace("In a top-secret decision", f"In a {word} decision", 1)
+    path = scratch / "lessons" / f"{STEM}.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, output = run("check")
+    assert code == 1, output
+    line = 1 + text[: text.index(word)].count("\n")
+    assert f"{STEM}.yaml:{line}:" in output, output
+    assert "timeline[0].event" in output
+    assert "a word of 44 characters is too long for the timeline's column (at most 30)" in output
+    assert "break it with a space or a hyphen" in output
+
+
 # The excerpt check on repetitive text: the same answers as before, found in linear time.
 
 

@@ -545,6 +545,32 @@ def check_placeholders(located: Located) -> list[Problem]:
     ]
 
 
+LONGEST_CELL_WORD = 30
+"""Characters the narrowest table column (the timeline's event, beside the glossary) holds
+in one line. Body text breaks a longer word; a table cell cannot without reflowing every
+table, so a longer word there would widen the table past the page edge."""
+
+
+def check_long_words(lesson: Lesson, located: Located) -> list[Problem]:
+    """No word in a timeline entry is too long for its column."""
+    problems = []
+    for index, entry in enumerate(lesson.timeline):
+        for field, text in (("date", entry.date), ("event", entry.event)):
+            word = max(text.split(), key=len, default="")
+            if len(word) > LONGEST_CELL_WORD:
+                problems.append(
+                    located.problem(
+                        ("timeline", index, field),
+                        f"a word of {len(word)} characters is too long for the timeline's"
+                        f" column (at most {LONGEST_CELL_WORD}): it would run off the page",
+                        value=word,
+                        hint="break it with a space or a hyphen, or move it to the background",
+                        text_line=text.count("\n", 0, text.index(word)),
+                    )
+                )
+    return problems
+
+
 def check_characters(located: Located) -> list[Problem]:
     """Every string of a file (lesson, module or source record): no invisible format characters;
     in prose, no number too long to be a figure and no lists nested deeper than print keeps."""

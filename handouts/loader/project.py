@@ -27,6 +27,7 @@ from handouts.loader.checks import (
     check_file_name,
     check_glyphs,
     check_guide,
+    check_long_words,
     check_markdown_images,
     check_names,
     check_placeholders,
@@ -150,6 +151,7 @@ def load_lesson(
         problems += check_glyphs(located, fonts, font_folder)
         problems += check_characters(located)
         problems += check_placeholders(located)
+        problems += check_long_words(lesson, located)
         problems += check_writing_space(lesson, located)
         problems += check_question_kinds(lesson, located)
         problems += check_markdown_images(located)
