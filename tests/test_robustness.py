@@ -453,6 +453,18 @@ def test_a_word_too_long_for_the_timeline_column_is_a_located_error(scratch: Pat
     assert "break it with a space or a hyphen" in output
 
 
+def test_a_long_word_in_emphasis_is_a_located_error(scratch: Path) -> None:
+    """Emphasis keeps its words whole in print: a very long one would run past the margin."""
+    word = "unbreakable" * 5
+    text = GOOD.replace("show trials in Moscow", f"show trials in *{word}*", 1)
+    (scratch / "lessons" / f"{STEM}.yaml").write_text(text, encoding="utf-8")
+    code, output = run("check")
+    assert code == 1, output
+    line = 1 + text[: text.index(word)].count("\n")
+    assert f"{STEM}.yaml:{line}:" in output, output
+    assert "a word of 55 characters is too long for an emphasised line (at most 40)" in output
+
+
 # The excerpt check on repetitive text: the same answers as before, found in linear time.
 
 

@@ -551,23 +551,44 @@ in one line. Body text breaks a longer word; a table cell cannot without reflowi
 table, so a longer word there would widen the table past the page edge."""
 
 
+EMPHASIS = re.compile(r"\*{1,2}([^*\n]+)\*{1,2}")
+"""Markdown emphasis: WeasyPrint 70 breaks no word inside it (breaking one there would split
+the first word of every emphasis at a line end), so a long one runs past the margin."""
+LONGEST_EMPHASIS_WORD = 40
+"""Characters an emphasised word may have: well under a line of the narrowest text column."""
+
+
 def check_long_words(lesson: Lesson, located: Located) -> list[Problem]:
-    """No word in a timeline entry is too long for its column."""
-    problems = []
-    for index, entry in enumerate(lesson.timeline):
-        for field, text in (("date", entry.date), ("event", entry.event)):
-            word = max(text.split(), key=len, default="")
-            if len(word) > LONGEST_CELL_WORD:
-                problems.append(
-                    located.problem(
-                        ("timeline", index, field),
-                        f"a word of {len(word)} characters is too long for the timeline's"
-                        f" column (at most {LONGEST_CELL_WORD}): it would run off the page",
-                        value=word,
-                        hint="break it with a space or a hyphen, or move it to the background",
-                        text_line=text.count("\n", 0, text.index(word)),
-                    )
-                )
+    """No word too long to print: in a timeline entry (its column), or emphasised in prose."""
+    found = [
+        (("timeline", index, field), text, word, LONGEST_CELL_WORD, "the timeline's column")
+        for index, entry in enumerate(lesson.timeline)
+        for field, text in (("date", entry.date), ("event", entry.event))
+        for word in text.split()
+        if len(word) > LONGEST_CELL_WORD
+    ]
+    found += [
+        (where, text, word, LONGEST_EMPHASIS_WORD, "an emphasised line")
+        for where, text in prose_strings(located.data)
+        for span in EMPHASIS.findall(text)
+        for word in span.split()
+        if len(word) > LONGEST_EMPHASIS_WORD
+    ]
+    problems, seen = [], set()
+    for where, text, word, limit, place in found:
+        if where in seen:
+            continue  # one report a field
+        seen.add(where)
+        problems.append(
+            located.problem(
+                where,
+                f"a word of {len(word)} characters is too long for {place} (at most {limit}):"
+                " it would run off the page",
+                value=word,
+                hint="break it with a space or a hyphen, or move it to the background",
+                text_line=text.count("\n", 0, text.index(word)),
+            )
+        )
     return problems
 
 
