@@ -76,7 +76,11 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
         " <script>alert(1)</script>"
     )
     short = f'<img src="file://{secret}"><link rel=stylesheet href="http://127.0.0.1:{port}/">'
-    data = poison(yaml.safe_load(LESSON_1.read_text(encoding="utf-8")), payload, short)
+    original = yaml.safe_load(LESSON_1.read_text(encoding="utf-8"))
+    data = poison(original, payload, short)
+    # Not the timeline: its column takes no word longer than 30 characters (a located error,
+    # tests/test_robustness.py), and the file addresses are longer.
+    data["timeline"] = original["timeline"]
     # The address, the port and the temporary folder's number ("pytest-115") are numbers no
     # source holds: declare them, as a writer would.
     figures = {n.group() for n in NUMBER.finditer(payload + short) if is_figure(n.group())}
@@ -97,7 +101,7 @@ def test_hostile_markup_is_printed_not_fetched(scratch: Path, listener, tmp_path
             / f"01-orders-from-the-center-{edition}.pdf"
         )
         text = read_pdf(path).text.replace("\n", " ")
-        assert '<img src="file://' in text  # shown literally
+        assert "<img src=“file://" in text  # shown literally (its quotes made typographic)
         assert "<script>alert(1)</script>" in text
         assert "TOP-SECRET-CONTENT-42" not in text
         assert b"TOP-SECRET-CONTENT-42" not in path.read_bytes()

@@ -18,19 +18,13 @@ from handouts.errors import Problem, Severity
 from handouts.integrity.fidelity import repairs_used
 from handouts.layout import MODULE_FILE, Layout, lesson_paths
 from handouts.loader.checks import (
-    check_characters,
     check_charts,
     check_cited_works,
     check_coverage,
     check_facts,
     check_figures,
-    check_file_name,
-    check_glyphs,
     check_guide,
-    check_long_words,
-    check_markdown_images,
     check_names,
-    check_placeholders,
     check_question_kinds,
     check_references,
     check_writing_space,
@@ -40,6 +34,14 @@ from handouts.loader.checks import (
 )
 from handouts.loader.corpus import CorpusDocument, load_corpus
 from handouts.loader.images import ImageFile, check_images
+from handouts.loader.text import (
+    check_characters,
+    check_file_name,
+    check_glyphs,
+    check_long_words,
+    check_markdown_images,
+    check_placeholders,
+)
 from handouts.loader.validate import did_you_mean, load_model
 from handouts.loader.yamlfile import Located
 from handouts.schema import Lesson, Module, Normalisation, WorkReference
