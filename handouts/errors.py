@@ -7,6 +7,7 @@ reported together instead of stopping at the first.
 from __future__ import annotations
 
 import errno
+import os
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,9 +64,10 @@ class ProblemsError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """A path relative to the working directory when it lies below it."""
+    """A path relative to the working directory when it lies below it; a link is named as
+    itself, not by what it points to (which may be a file the user must not be shown)."""
     try:
-        return printable(str(path.resolve().relative_to(Path.cwd().resolve())))
+        return printable(str(Path(os.path.normpath(path.absolute())).relative_to(Path.cwd())))
     except ValueError:
         return printable(str(path))
 

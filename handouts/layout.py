@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from handouts.errors import Problem, ProblemsError
 from handouts.schema import Folders
 
 MODULE_FILE = "module.yaml"
@@ -32,10 +33,32 @@ def bundled_templates() -> Path:
 
 
 def find_on_path(search: tuple[Path, ...], name: str) -> Path | None:
-    """The first file called `name` in the folders of a template search path."""
+    """The first file called `name` in the folders of a template search path.
+
+    A module's templates are input like its lessons: a link out of the template
+    folders, or a FIFO or device in place of a file, is refused, never read.
+    """
+    roots = [folder.resolve() for folder in search]
     for folder in search:
-        if (folder / name).is_file():
-            return folder / name
+        candidate = folder / name
+        if not (candidate.is_symlink() or candidate.exists()):
+            continue
+        try:
+            real = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link, or a loop of links
+            real = None
+        if real is not None and real.is_file() and any(real.is_relative_to(r) for r in roots):
+            return candidate
+        raise ProblemsError(
+            [
+                Problem(
+                    candidate,
+                    "not read: it is a link to a file outside the template folders, a broken"
+                    " link, or not a regular file",
+                    hint="copy the file itself into the module's templates folder",
+                )
+            ]
+        )
     return None
 
 

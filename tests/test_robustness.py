@@ -465,6 +465,34 @@ def test_a_long_word_in_emphasis_is_a_located_error(scratch: Path) -> None:
     assert "a word of 55 characters is too long for an emphasised line (at most 40)" in output
 
 
+@pytest.mark.parametrize("name", ["print.css", "lesson.html.j2"])
+def test_a_template_linked_from_outside_the_module_is_not_read(
+    scratch: Path, tmp_path: Path, name: str
+) -> None:
+    """A module's templates are input too: a link out of the template folders is refused."""
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("TOP-SECRET-CONTENT-42 {{ 1 }}", encoding="utf-8")
+    templates = scratch / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / name).symlink_to(secret)
+    code, output = run("build", STEM, "--edition", "student")
+    assert code == 1, output
+    assert f"templates/{name}" in output
+    assert "not read: it is a link to a file outside the template folders" in output
+    assert "TOP-SECRET-CONTENT-42" not in output
+    assert not (scratch / "build" / STEM / f"{STEM}-student.pdf").exists()
+
+
+def test_a_fifo_in_place_of_a_template_does_not_hang(scratch: Path) -> None:
+    templates = scratch / "templates"
+    templates.mkdir(exist_ok=True)
+    os.mkfifo(templates / "print.css")
+    code, output = run("build", STEM, "--edition", "student")
+    assert code == 1, output
+    assert "templates/print.css" in output and "not a regular file" in output
+
+
 # The excerpt check on repetitive text: the same answers as before, found in linear time.
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handouts.errors import Problem, ProblemsError
@@ -20,11 +21,32 @@ from handouts.layout import find_on_path
 STYLESHEET = "print.css"
 
 
+class OverlayLoader(jinja2.BaseLoader):
+    """Templates from the first folder of the search path that has them, found as every
+    template file is (`find_on_path`: no link out of the folders, no FIFO or device)."""
+
+    def __init__(self, search: tuple[Path, ...]):
+        self.search = search
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        name = "/".join(split_template_path(template))  # refuses '..'
+        path = find_on_path(self.search, name)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            cause = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+            raise ProblemsError([Problem(path, f"cannot read the template: {cause}")]) from None
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+
+
 @lru_cache(maxsize=4)
 def environment(search: tuple[Path, ...]) -> jinja2.Environment:
     """Sandboxed, autoescaping, undefined names are errors: a typo never prints blank."""
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in search]),
+        loader=OverlayLoader(search),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
