@@ -417,7 +417,8 @@ class Lesson(Strict):
     )
     references: list[WorkReference] = Field(
         default_factory=list,
-        description="Published works the facts cite (ids unique across the module).",
+        description="Outside works (a textbook, a scholarly work, an archive page) that this"
+        " lesson's facts and timeline entries cite; ids unique across the module.",
     )
 
     @property
