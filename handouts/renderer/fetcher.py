@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from handouts.layout import IMAGE_SUFFIXES
+from handouts.errors import ProblemsError
+from handouts.layout import IMAGE_SUFFIXES, find_on_path
 
 
 class BlockedResource(FatalURLFetchingError):
@@ -47,14 +48,15 @@ class RestrictedFetcher(URLFetcher):
         return None
 
     def _overlay(self, path: Path) -> Path | None:
+        """A file of the template folders, found as every template file is (`find_on_path`):
+        the first folder that has it wins; a link out of the folders is refused."""
         for folder in self.allowed:
             if path.is_relative_to(folder):
-                relative = path.relative_to(folder)
-                for candidate in (f / relative for f in self.allowed):
-                    resolved = candidate.resolve()  # symlinks and '..' may not lead outside
-                    if resolved.is_file() and any(resolved.is_relative_to(f) for f in self.allowed):
-                        return resolved
-                return None
+                try:
+                    found = find_on_path(tuple(self.allowed), str(path.relative_to(folder)))
+                except ProblemsError:
+                    raise BlockedResource(path.as_uri()) from None
+                return found.resolve() if found is not None else None
         return None
 
     def fetch(self, url: str, headers=None):
