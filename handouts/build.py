@@ -16,6 +16,7 @@ from pathlib import Path
 
 from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
+from handouts.export import ExportLesson, ExportOptions, exporter
 from handouts.guide import build_guide_view
 from handouts.loader.project import LessonFile, Project
 from handouts.output import guide_path, output_path, write_atomically, write_problem
@@ -169,3 +170,65 @@ def build(
     """Plan, then run: every edition of every valid lesson, and the guide when it is due."""
     jobs, report = plan(project, editions, paper)
     return run(jobs, project.layout.template_search, report, on_output, project.layout.images)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One file written by `export`."""
+
+    lesson: LessonFile
+    format: str
+    path: Path
+
+
+@dataclass
+class ExportReport:
+    outputs: list[Exported] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+
+
+def export(
+    project: Project,
+    formats: Iterable[str],
+    options: ExportOptions,
+    on_output: Callable[[Exported], None] | None = None,
+) -> ExportReport:
+    """Every format of every valid lesson, written into the lesson's build folder."""
+    report = ExportReport(failed=list(project.failed))
+    module = project.module
+    if module is None or project.blocked:
+        return report
+    layout = project.layout
+    for lesson_file in project.lessons:
+        view = build_view(module, lesson_file, project.corpus, project.fonts, project.references)
+        lesson = ExportLesson(
+            module=module,
+            lesson_file=lesson_file,
+            view=view,
+            corpus=project.corpus,
+            references=project.references,
+            fonts=project.fonts,
+            search=layout.template_search,
+            images=layout.images,
+        )
+        for name in formats:
+            try:
+                files = exporter(name)(lesson, options)
+            except ProblemsError as error:
+                report.problems += error.problems
+                report.failed.append(lesson_file.path)
+                continue
+            for filename, data in files.items():
+                path = layout.build / lesson_file.stem / filename
+                try:
+                    write_atomically(path, data)
+                except OSError as error:  # this file is lost, not the others
+                    report.problems.append(write_problem(error, path))
+                    report.failed.append(lesson_file.path)
+                    continue
+                exported = Exported(lesson_file, name, path)
+                report.outputs.append(exported)
+                if on_output:
+                    on_output(exported)
+    return report

@@ -18,7 +18,7 @@ LAYERS = [
     ["handouts.loader", "handouts.stats"],
     ["handouts.authoring"],
     ["handouts.view", "handouts.guide", "handouts.chart", "handouts.markdown", "handouts.editions"],
-    ["handouts.renderer"],
+    ["handouts.renderer", "handouts.export"],
     ["handouts.build", "handouts.output"],
     ["handouts.cli", "handouts.__main__"],
 ]

@@ -1,6 +1,6 @@
-"""Command-line interface: `handouts build | check | list | init | new | source | schema`."""
+"""Command-line interface: `handouts build`, `check`, `list`, `export`, and the authoring ones."""
 
-from handouts.cli import authoring  # noqa: F401  (registers the authoring commands)
+from handouts.cli import authoring, export  # noqa: F401  (registers their commands)
 from handouts.cli.app import main
 
 __all__ = ["main"]
