@@ -370,6 +370,29 @@ def test_the_source_packet_alone_has_no_word_file(scratch: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_an_image_that_cannot_be_read_is_a_user_error(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draw_png(scratch / "lessons" / "images" / "frame.png")
+    write_lesson(scratch, lesson_data())
+    picture = (scratch / "lessons" / "images" / "frame.png").resolve()
+    read_bytes = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path == picture:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    project = gather(scratch / "lessons" / "module.yaml")  # checked while it was readable
+    assert not project.errors
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    report = export(project, ["docx"], ExportOptions((STUDENT, TEACHER)))
+    assert report.failed == [project.lessons[0].path] and not report.outputs
+    [problem] = report.problems
+    assert problem.format().startswith(f"error: lessons/{STEM}.yaml\n")
+    assert problem.message == "cannot read the image lessons/images/frame.png: permission denied"
+
+
 # Escaping
 
 HOSTILE = "<b>&amp; \"quoted\" 'single' {{ lesson.id }} ]]> Приказ"

@@ -39,7 +39,7 @@ from docx.table import Table, _Cell
 from markupsafe import Markup
 
 from handouts.editions import STUDENT, TEACHER, Edition
-from handouts.errors import Problem, ProblemsError
+from handouts.errors import Problem, ProblemsError, display_path, os_cause
 from handouts.export import ExportLesson, ExportOptions
 from handouts.schema import ImageDocument, Paper
 from handouts.typeset.fonts import BODY_FONT as BODY_FONT_FILE
@@ -776,7 +776,16 @@ class _Writer:
         width = min(Mm(image.size_mm[0]), self.text_width)
         paragraph = self.paragraph(style="Caption")
         paragraph.paragraph_format.keep_with_next = True
-        _alt(paragraph.add_run().add_picture(str(path), width=width), image.alt)
+        try:  # checked when the lesson was loaded; it may have gone since
+            data = path.read_bytes()
+        except OSError as error:
+            problem = Problem(
+                self.lesson.lesson_file.path,
+                f"cannot read the image {display_path(path)}: {os_cause(error)}",
+                hint="check the file in the images folder and export again",
+            )
+            raise ProblemsError([problem]) from None
+        _alt(paragraph.add_run().add_picture(BytesIO(data), width=width), image.alt)
         self.prose(image.caption, style="Caption")
         citation = self.paragraph(style="Citation")
         add_runs(
