@@ -422,6 +422,8 @@ class _Writer:
         self.edition = edition
         section = document.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.style_ids = {style.name: style.style_id for style in document.styles}
+        """Style ids by name: python-docx looks a name up through every style, each time."""
 
     # Building blocks
 
@@ -432,14 +434,17 @@ class _Writer:
             first = container.paragraphs[0]
             if not first.runs and first._p.pPr is None:  # untouched since the table was made
                 if style:
-                    first.style = style
+                    first._p.style = self.style_ids[style]
                 if text:
                     first.add_run(text)
                 return first
-        return container.add_paragraph(text, style=style)
+        paragraph = container.add_paragraph(text)
+        if style:
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
 
     def heading(self, level: int, runs: list[tuple[str, bool, bool]] | str) -> None:
-        paragraph = self.document.add_paragraph(style=f"Heading {level}")
+        paragraph = self.paragraph(style=f"Heading {level}")
         add_runs(paragraph, [(runs, False, False)] if isinstance(runs, str) else runs)
 
     def prose(self, html: Markup | str, container=None, style: str | None = None) -> None:
@@ -503,7 +508,7 @@ class _Writer:
         row.height = Mm(max(lines, 1) * LINE_MM)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         self.paragraph(table.cell(0, 0))
-        self.document.add_paragraph(style="Table Text")  # space after the box
+        self.paragraph(style="Table Text")  # space after the box
 
     # The lesson
 
@@ -897,7 +902,7 @@ class _Writer:
             if not self.edition.answers:
                 row.height = Mm(organizer.row_lines * LINE_MM)
                 row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        self.document.add_paragraph(style="Table Text")
+        self.paragraph(style="Table Text")
 
 
 # Low-level XML python-docx has no API for
