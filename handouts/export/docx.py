@@ -171,7 +171,7 @@ def _fonts(element, name: str, language: str | None = None) -> None:
 
 PARAGRAPH_STYLES: dict[str, dict] = {
     # name: font, size (pt), bold, italic, space before/after (pt), keep with next
-    "Kicker": {"font": HEADING_FONT, "size": 9},
+    "Kicker": {"font": HEADING_FONT, "size": 9, "before": 6},
     "Meta": {"font": HEADING_FONT, "size": 9, "after": 8},
     "Central Question": {"size": 12, "bold": True},
     "Excerpt": {"size": 10.5, "after": 0},
