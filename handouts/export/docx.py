@@ -7,7 +7,7 @@ PDFs: `handouts/editions.py`), never from the print HTML:
 
 - real headings (Heading 1-4), so Word's navigation pane and screen readers find the parts;
 - every document's text in a table, one printed line a row, its line number in a cell of its
-  own (see `_excerpt_text` for why);
+  own (see `_Writer.excerpt_text` for why);
 - answer space as bordered table cells sized from the question's writing lines: a student
   clicks in and types, and the cell grows with the answer;
 - glossary, timeline, lesson plan and organizers as tables; charts drawn from the view's SVG
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -170,7 +171,7 @@ def _fonts(element, name: str, language: str | None = None) -> None:
 
 
 PARAGRAPH_STYLES: dict[str, dict] = {
-    # name: font, size (pt), bold, italic, space before/after (pt), keep with next
+    # name: font (else the body font), size (pt), bold, space before/after (pt), keep with next
     "Kicker": {"font": HEADING_FONT, "size": 9, "before": 6},
     "Meta": {"font": HEADING_FONT, "size": 9, "after": 8},
     "Central Question": {"size": 12, "bold": True},
@@ -209,7 +210,8 @@ def _styles(document, language: str) -> None:
         _fonts(heading.element.get_or_add_rPr(), HEADING_FONT, language)
     for name in ("Header", "Footer", "Subtitle"):
         _fonts(styles[name].element.get_or_add_rPr(), HEADING_FONT)
-    for name in ("Caption", "List Bullet", "List Bullet 2", "List Bullet 3", "List Continue"):
+    lists = [f"List {kind}{level}" for kind in ("Bullet", "Continue") for level in ("", " 2", " 3")]
+    for name in ("Caption", *lists):
         _fonts(styles[name].element.get_or_add_rPr(), BODY_FONT)
     for name in ("Caption", "Subtitle"):
         styles[name].font.color.rgb = RGBColor(0, 0, 0)
@@ -218,8 +220,6 @@ def _styles(document, language: str) -> None:
     styles["Subtitle"].font.size = Pt(12)
     for name in ("Header", "Footer"):
         styles[name].font.size = Pt(8)
-    from docx.enum.style import WD_STYLE_TYPE
-
     for name, spec in PARAGRAPH_STYLES.items():
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
