@@ -226,6 +226,7 @@ def test_the_student_file_has_no_answers_or_teacher_notes(exported: Exported) ->
     labels = {p.text for p in paragraphs(exported.document("student"))}
     assert not labels & {"Exemplar answer", "Key", "Scoring", "Lesson plan", "Original passage"}
     assert "(the key)" not in text
+    assert "Lesson plan" not in tables_by_caption(exported.document("student"))
     assert "Notes for the teacher" not in text and "About this source" not in text
     assert plain(exported.view.teacher_notes)[:80] not in text
     for block in exported.view.documents:
@@ -340,6 +341,7 @@ def test_the_same_lesson_gives_the_same_bytes(exported: Exported, tmp_path: Path
     assert again == exported.files
     with zipfile.ZipFile(BytesIO(exported.files["student"])) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {info.external_attr >> 16 for info in package.infolist()} == {0o100644}
         assert "docProps/thumbnail.jpeg" not in package.namelist()
 
 

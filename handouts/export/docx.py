@@ -282,8 +282,8 @@ def _reproducible(data: bytes) -> bytes:
         for entry in source.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
+            info.create_system = 3  # Unix, whatever the system: rw-r--r-- files
+            info.external_attr = 0o100644 << 16
             target.writestr(info, source.read(entry.filename))
     return out.getvalue()
 
