@@ -71,18 +71,28 @@ def _render(task: Task) -> Done:
 
 def _serve(connection: Connection) -> None:
     """A worker: render each task it is sent until it is sent None."""
-    # Ctrl-C reaches the whole process group: the parent stops the build and then the
-    # workers; a worker interrupted on its own would print a traceback.
+    # Ctrl-C reaches the whole process group: the parent stops the build, then the workers.
+    # A worker stopped (SIGTERM) leaves through `finally`, which removes the temporary
+    # folder of its fonts: a worker process never runs atexit handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    while True:
-        try:
-            task = connection.recv()
-        except EOFError:  # the parent is gone
-            return
-        if task is None:
-            return
-        connection.send(_render(task))
+    signal.signal(signal.SIGTERM, _leave)
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except EOFError:  # the parent is gone
+                return
+            if task is None:
+                return
+            connection.send(_render(task))
+    finally:
+        from handouts.renderer.pdf import release
+
+        release()
+
+
+def _leave(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def render_all(tasks: list[Task], workers: int) -> Iterator[Done]:
