@@ -94,10 +94,13 @@ def peak_memory_mb(command: list[str], cwd: Path) -> tuple[float, float]:
     return time.perf_counter() - start, int(out.stdout.strip()) / 1024
 
 
-def raw_seconds(html_dir: Path) -> float:
+def raw_seconds(html_dir: Path, *options: str) -> float:
     """WeasyPrint alone, warm, on every HTML file in `html_dir` (seconds, from its own clock)."""
     out = subprocess.run(
-        [sys.executable, str(RAW), str(html_dir)], capture_output=True, text=True, check=True
+        [sys.executable, str(RAW), str(html_dir), *options],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -224,6 +227,21 @@ def main() -> None:
                     "flat",
                 )
             )
+
+        # What a machine without libharfbuzz-subset0 pays: lesson 1, every edition.
+        lesson_1 = work / "lesson-1"
+        emit_html(module, lesson_1, ["01-orders-from-the-center"])
+        slow = []
+        for _ in range(runs):
+            with_c = raw_seconds(lesson_1)
+            slow.append(raw_seconds(lesson_1, "--without-harfbuzz-subset") / with_c)
+        rows.append(
+            (
+                "without libharfbuzz-subset0 / with it (lesson 1, raw WeasyPrint)",
+                f"{median(slow):.2f}",
+                "(README, Speed)",
+            )
+        )
 
         latency = Path(__file__).with_name("preview_latency.py")
         if latency.is_file():

@@ -234,3 +234,28 @@ def test_the_stamp_notices_any_input_and_force(scratch: Path) -> None:
 def test_the_build_options_say_what_they_do() -> None:
     result = CliRunner().invoke(cli, ["build", "--help"])
     assert "-j, --jobs" in result.output and "--force" in result.output
+
+
+def test_without_harfbuzz_subsetting_a_build_warns_once_with_the_command(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.cli import progress
+    from handouts.renderer import pdf
+
+    monkeypatch.setattr(pdf, "subsetting_in_c", lambda: False)
+    monkeypatch.setattr(progress, "_warned", False)
+    result = CliRunner().invoke(cli, ["build", "-j", "1", "--edition", "student"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning: libharfbuzz-subset0 is not installed") == 1
+    assert "sudo apt-get install libharfbuzz-subset0" in result.output
+    # Once per process: a second build in the same process (the preview's) does not repeat it.
+    again = CliRunner().invoke(cli, ["build", "-j", "1", "--edition", "student", "--force"])
+    assert "wrote build/" in again.output and "libharfbuzz" not in again.output
+
+
+def test_a_build_that_is_not_on_a_terminal_prints_lines_only(scratch: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--edition", "student"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "Rendering" not in result.output
+    assert result.output.splitlines()[-1] == "Built 1 PDF from 1 lesson."
+    assert f"wrote build/{STEM}/{STEM}-student.pdf (8 pages)" in result.output
