@@ -14,6 +14,7 @@ import zipfile
 from base64 import b64decode
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -273,7 +274,7 @@ def test_the_canvas_package_is_the_layout_canvas_imports(files: dict[str, bytes]
         "images/frame.png",
     }
     manifest = ET.fromstring(package["imsmanifest.xml"])
-    hrefs = [f.get("href") for f in manifest.iter(f"{IMSCP}file")]
+    hrefs = [unquote(f.get("href")) for f in manifest.iter(f"{IMSCP}file")]
     assert sorted(hrefs) == [n for n in names if n != "imsmanifest.xml"]  # all there, all listed
     resources = {r.get("identifier"): r for r in manifest.iter(f"{IMSCP}resource")}
     assert resources[quiz].get("type") == "imsqti_xmlv1p2"

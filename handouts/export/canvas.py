@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import zipfile
 from hashlib import sha256
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from handouts.export import ExportLesson, ExportOptions
@@ -222,10 +223,11 @@ def manifest(lesson: ExportLesson, quiz: str, images: list[str]) -> bytes:
     resource = sub(resources, "resource", identifier=meta, type=LEARNING_RESOURCE, href=href)
     sub(resource, "file", href=href)
     for path in images:
+        href = quote(path)  # an address, as the items' links write it
         resource = sub(
-            resources, "resource", identifier=ident(quiz, path), type="webcontent", href=path
+            resources, "resource", identifier=ident(quiz, path), type="webcontent", href=href
         )
-        sub(resource, "file", href=path)
+        sub(resource, "file", href=href)
     return xml_bytes(root)
 
 
