@@ -180,7 +180,7 @@ def test_a_scoring_guide_and_the_filled_table_are_grader_only(scratch: Path) -> 
     template = item.findtext("responsetemplate/text")
     assert "Who wrote it?" in template and "zzregional" not in template
     asked = plain(item.findtext("questiontext/text"))
-    assert "Answer in a table with these columns: Who wrote it?; To whom?." in asked
+    assert "Answer in a table with these columns: Who wrote it?; To whom? One row for" in asked
     assert "zzregional" not in asked and "Full marks" not in asked
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import quote
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from handouts.export import ExportLesson
 from handouts.loader.files import read_bytes
@@ -143,12 +143,19 @@ def organizer_html(organizer: OrganizerView, cells: list[list[Markup]] | None = 
 
 def _organizer_prompt(organizer: OrganizerView) -> Markup:
     """The table to fill in, said in words: a bank's answer box is a text box."""
-    columns = "; ".join(str(escape(column)) for column in organizer.columns)
-    text = Markup("<p>Answer in a table with these columns: {}.").format(Markup(columns))
+    text = Markup("<p>Answer in a table with these columns: {}").format(
+        _sentence(organizer.columns)
+    )
     labels = [label for label in organizer.rows if label is not None]
     if labels:
-        text += Markup(" One row for each of: {}.").format("; ".join(labels))
+        text += Markup(" One row for each of: {}").format(_sentence(labels))
     return text + Markup("</p>")
+
+
+def _sentence(items: list[str]) -> str:
+    """'a; b; c.', without a second stop after a heading that ends a question."""
+    joined = "; ".join(items)
+    return joined if joined.endswith((".", "?", "!")) else joined + "."
 
 
 def question_item(view: QuestionView, skill: str) -> QuestionItem:
