@@ -356,14 +356,15 @@ def test_the_canvas_zip_is_the_same_bytes_every_time(module: Path) -> None:  # n
 
 
 def test_hostile_text_parses_and_is_kept(scratch: Path) -> None:
-    data = yaml.safe_load(LESSON_1.read_text(encoding="utf-8"))
+    data = lesson_data()
     data["title"] = HOSTILE
     data["vocabulary"][0]["definition"] = HOSTILE
     data["questions"][0]["prompt"] = HOSTILE
     data["questions"][0]["answer"] = HOSTILE
-    (scratch / "lessons" / f"{STEM}.yaml").write_text(
-        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    [choice] = [q for q in data["questions"] if q["id"] == "q10-choice"]
+    choice["options"][1] = choice["key"] = HOSTILE
+    draw_png(scratch / "lessons" / "images" / "frame.png")
+    write_lesson(scratch, data)
     module_file = scratch / "lessons" / "module.yaml"
     module_data = yaml.safe_load(module_file.read_text(encoding="utf-8"))
     module_data["known_words"].append("Приказ")
@@ -379,12 +380,23 @@ def test_hostile_text_parses_and_is_kept(scratch: Path) -> None:
     assert category.endswith("/" + typographic.replace("</b>", "<//b>"))  # '/' doubled
     assert typographic in plain(root.find("question/info/text").text)  # the glossary
     assert "]]]]><![CDATA[>" in files[f"{STEM}-moodle.xml"].decode("utf-8")
+    options = question_named(root, "q10-choice").findall("answer")
+    assert [(plain(a.findtext("text")), a.get("fraction")) for a in options][1] == (
+        typographic,
+        "100",
+    )
 
     package = canvas_of(files)
     assessment = assessment_of(package)  # parses
     assert assessment.find(f"{QTI}assessment").get("title") == typographic
     q1 = canvas_item(assessment, "q1-sourcing-decision")
     assert plain(q1.findtext(f".//{QTI}mattext")) == f"Document A. {typographic}"
+    choice = canvas_item(assessment, "q10-choice")
+    labels = {
+        label.get("ident"): plain(label.findtext(f"{QTI}material/{QTI}mattext"))
+        for label in choice.iter(f"{QTI}response_label")
+    }
+    assert labels[next(choice.iter(f"{QTI}varequal")).text] == typographic
     [meta] = [ET.fromstring(b) for n, b in package.items() if n.endswith("assessment_meta.xml")]
     assert meta.findtext(f"{CANVAS}title") == typographic
     assert typographic in plain(meta.findtext(f"{CANVAS}description"))  # the glossary
