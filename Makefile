@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test test-fast check lint clean system-deps update-references schemas
+.PHONY: handouts test test-fast check lint clean system-deps update-references schemas bench
 
 handouts: $(STAMP)
 	$(BIN)/handouts build
@@ -26,6 +26,11 @@ update-references: $(STAMP)
 # models, after any change to handouts/schema/ (tests/test_schemas.py fails while they are stale).
 schemas: $(STAMP)
 	$(BIN)/handouts schema --output schemas --fields docs/fields.md
+
+# Time whole builds side by side (several minutes; not part of `make test`): writes
+# bench/RESULTS.md. `make bench BENCH="--quick"` for one run without the scale test.
+bench: $(STAMP)
+	$(BIN)/python bench/builds.py $(BENCH)
 
 check: $(STAMP)
 	$(BIN)/handouts check

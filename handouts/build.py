@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handouts.cache import OutputCache, resources_digest
 from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
 from handouts.export import ExportLesson, ExportOptions, exporter
@@ -51,6 +52,8 @@ class Output:
     edition: Edition
     path: Path
     pages: int
+    cached: bool = False
+    """Already built from the same inputs: neither rendered nor written this time."""
 
 
 @dataclass
@@ -132,32 +135,69 @@ def run(
     report: BuildReport,
     on_output: Callable[[Output], None] | None = None,
     images: Path | None = None,
+    *,
+    cache: OutputCache | None = None,
+    force: bool = False,
+    workers: int = 1,
+    on_plan: Callable[[list[Job], int], None] | None = None,
 ) -> BuildReport:
-    """Render and write every job; one failure is reported and the rest still build.
+    """Render and write every job that changed; one failure is reported, the rest still build.
 
-    `images` is the module's images folder, which image documents are loaded from.
+    With a `cache`, a job whose output is already the file its inputs make is neither
+    rendered nor written (unless `force`). `workers` > 1 renders in that many processes;
+    outputs are reported in plan order whatever order they finish in, so the result is
+    the same as with one. `on_plan(to_render, cached)` is told what will be rendered before
+    rendering starts; `images` is the module's images folder.
     """
-    from handouts.renderer.pdf import render_pdf
+    from handouts.workers import Task, render_all
 
-    for job in jobs:
-        if job.source in report.failed:
-            continue
-        try:
-            rendered = render_pdf(job.html, job.source, search, images)
-        except ProblemsError as error:
-            report.problems += error.problems
+    jobs = [job for job in jobs if job.source not in report.failed]
+    resources = resources_digest(search) if cache else ""
+    keys: dict[int, str] = {}
+    finished: dict[int, Output | None] = {}
+    tasks: list[Task] = []
+    for index, job in enumerate(jobs):
+        if cache is not None:
+            keys[index] = cache.key(job.html, resources, images)
+            pages = None if force else cache.lookup(job.path, keys[index])
+            if pages is not None:
+                finished[index] = Output(job.lesson, job.edition, job.path, pages, cached=True)
+                continue
+        tasks.append(Task(index, job.html, job.source, job.path, search, images))
+    if on_plan:
+        on_plan([jobs[task.index] for task in tasks], len(finished))
+
+    reported = 0
+
+    def report_ready() -> None:
+        """Report outputs in plan order: each once every job before it has finished."""
+        nonlocal reported
+        while reported < len(jobs) and reported in finished:
+            output = finished[reported]
+            reported += 1
+            if output is not None:
+                report.outputs.append(output)
+                if on_output:
+                    on_output(output)
+
+    report_ready()
+    for done in render_all(tasks, workers):
+        job = jobs[done.index]
+        finished[done.index] = None
+        if done.pdf is None:
+            report.problems += done.problems
             report.failed.append(job.source)
-            continue
-        try:
-            write_atomically(job.path, rendered.pdf)
-        except OSError as error:  # disk full, no permission: this PDF is lost, not the others
-            report.problems.append(write_problem(error, job.path))
-            report.failed.append(job.source)
-            continue
-        output = Output(job.lesson, job.edition, job.path, rendered.pages)
-        report.outputs.append(output)
-        if on_output:
-            on_output(output)
+        else:
+            try:
+                write_atomically(job.path, done.pdf)
+            except OSError as error:  # disk full, no permission: this PDF is lost, not the others
+                report.problems.append(write_problem(error, job.path))
+                report.failed.append(job.source)
+            else:
+                if cache is not None:
+                    cache.store(job.path, keys[done.index], done.pdf, done.pages)
+                finished[done.index] = Output(job.lesson, job.edition, job.path, done.pages)
+        report_ready()
     return report
 
 
@@ -166,10 +206,30 @@ def build(
     editions: Iterable[Edition],
     paper: Paper | None = None,
     on_output: Callable[[Output], None] | None = None,
+    *,
+    force: bool = False,
+    workers: int = 1,
+    cached: bool = True,
+    on_plan: Callable[[list[Job], int], None] | None = None,
 ) -> BuildReport:
-    """Plan, then run: every edition of every valid lesson, and the guide when it is due."""
+    """Plan, then run: every edition of every valid lesson, and the guide when it is due.
+
+    Outputs whose inputs have not changed since they were built are kept (`cached`),
+    unless `force`; see `run` for `workers` and `on_plan`.
+    """
     jobs, report = plan(project, editions, paper)
-    return run(jobs, project.layout.template_search, report, on_output, project.layout.images)
+    layout = project.layout
+    return run(
+        jobs,
+        layout.template_search,
+        report,
+        on_output,
+        layout.images,
+        cache=OutputCache(layout.build) if cached else None,
+        force=force,
+        workers=workers,
+        on_plan=on_plan,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,17 @@ layout as defaults.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handouts.errors import Problem, ProblemsError
-from handouts.schema import Folders
+from handouts.vocabulary import FOLDER_DEFAULTS
+
+if TYPE_CHECKING:
+    from handouts.schema import Folders
 
 MODULE_FILE = "module.yaml"
 LESSON_SUFFIXES = (".yaml", ".yml")
@@ -88,20 +93,26 @@ class Layout:
     schemas: Path
 
     @classmethod
-    def at(cls, module_file: Path, folders: Folders | None = None) -> Layout:
-        """The layout of the module whose file is `module_file` (it sits in the lessons folder)."""
+    def at(cls, module_file: Path, folders: Folders | Mapping[str, str] | None = None) -> Layout:
+        """The layout of the module whose file is `module_file` (it sits in the lessons folder).
+
+        `folders` is the module's validated setting, or a plain mapping of some of them
+        (read without the models, when a build checks whether anything changed).
+        """
         module_file = module_file.absolute()
         root = module_file.parent.parent
-        folders = folders or Folders()
+        names = dict(FOLDER_DEFAULTS)
+        if folders is not None:
+            names.update(folders if isinstance(folders, Mapping) else folders.model_dump())
         return cls(
             root=root,
             module_file=module_file,
-            lessons=root / folders.lessons,
-            sources=root / folders.sources,
-            images=root / folders.images,
-            build=root / folders.build,
-            templates=root / folders.templates,
-            schemas=root / folders.schemas,
+            lessons=root / names["lessons"],
+            sources=root / names["sources"],
+            images=root / names["images"],
+            build=root / names["build"],
+            templates=root / names["templates"],
+            schemas=root / names["schemas"],
         )
 
     @property

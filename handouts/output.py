@@ -12,7 +12,7 @@ from pathlib import Path
 
 from handouts.editions import Edition
 from handouts.errors import Problem, ProblemsError, display_path, os_cause
-from handouts.schema import Paper
+from handouts.vocabulary import Paper
 
 LOCK_FILE = ".handouts.lock"
 """In the build folder: held by the build writing there, so two builds never interleave."""

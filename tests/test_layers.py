@@ -13,13 +13,13 @@ import pytest
 from conftest import ROOT
 
 LAYERS = [
-    ["handouts.errors", "handouts.schema", "handouts.layout"],
+    ["handouts.errors", "handouts.vocabulary", "handouts.schema", "handouts.layout"],
     ["handouts.integrity", "handouts.typeset"],
     ["handouts.loader", "handouts.stats"],
     ["handouts.authoring"],
     ["handouts.view", "handouts.guide", "handouts.chart", "handouts.markdown", "handouts.editions"],
     ["handouts.renderer", "handouts.export"],
-    ["handouts.build", "handouts.output"],
+    ["handouts.build", "handouts.output", "handouts.cache", "handouts.workers", "handouts.stamp"],
     ["handouts.cli", "handouts.__main__"],
 ]
 """Bottom first; `handouts` itself (the version) sits below them all."""

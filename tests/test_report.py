@@ -229,3 +229,10 @@ def test_report_never_changes_the_exit_code(scratch: Path) -> None:
     rows = _report_rows(result.output)
     assert LESSON_1.stem in rows
     assert "broken" not in rows
+
+
+def test_every_skill_has_a_report_column() -> None:
+    from handouts.cli.app import SKILL_HEADINGS
+    from handouts.schema import Skill
+
+    assert list(SKILL_HEADINGS) == [skill.value for skill in Skill]

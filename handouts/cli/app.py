@@ -5,19 +5,23 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from handouts import __version__
 from handouts.cli.problems import print_problems, summarise
 from handouts.editions import EDITIONS, select_editions
 from handouts.errors import Problem, ProblemsError, counted, display_path, printable
-from handouts.layout import LESSON_SUFFIXES, find_module_file, lesson_paths
-from handouts.loader.project import Project, gather, missing_module, open_module
-from handouts.loader.validate import did_you_mean
-from handouts.output import build_lock
-from handouts.schema import Paper, Skill
+from handouts.layout import LESSON_SUFFIXES, Layout, find_module_file, lesson_paths
+from handouts.vocabulary import Paper
+
+if TYPE_CHECKING:
+    from handouts.loader.project import Project
+
+# The models (pydantic) and the renderer are imported inside the commands that use them:
+# `--help`, and a build with nothing to do, never pay for them.
 
 
 def _fail(problems: list[Problem]) -> None:
@@ -30,6 +34,8 @@ def _module_of(root: Path | None) -> Path:
     start = root if root is not None else Path.cwd()
     found = find_module_file(start)
     if found is None:
+        from handouts.loader.project import missing_module
+
         _fail([missing_module(start)])
     return found
 
@@ -53,18 +59,22 @@ def locate(root: Path | None, names: tuple[str, ...]) -> list[tuple[Path, list[P
                 continue
             module = find_module_file(candidate)
             if module is None:
+                from handouts.loader.project import missing_module
+
                 problems.append(missing_module(candidate))
                 continue
             groups.setdefault(module, []).append(candidate)
             continue
         if here is None:
             module = _module_of(root)
-            lessons = open_module(module)[3].lessons
+            lessons = _layout(module).lessons
             here = (module, lessons, {path.stem: path for path in lesson_paths(lessons)})
         module, lessons, stems = here
         if name in stems:
             groups.setdefault(module, []).append(stems[name])
         else:
+            from handouts.loader.validate import did_you_mean
+
             problems.append(
                 Problem(
                     Path(name),
@@ -78,13 +88,27 @@ def locate(root: Path | None, names: tuple[str, ...]) -> list[tuple[Path, list[P
     return list(groups.items())
 
 
+def _layout(module_file: Path) -> Layout:
+    """The module's folders: read quickly from module.yaml, or validated when it is unusual."""
+    from handouts.stamp import light_layout
+
+    layout = light_layout(module_file, None)
+    if layout is None:
+        from handouts.loader.project import open_module
+
+        layout = open_module(module_file)[3]
+    return layout
+
+
 def load(root: Path | None, names: tuple[str, ...], templates: Path | None = None) -> list[Project]:
     """Every module the arguments name, gathered and validated."""
+    from handouts.loader.project import gather
+
     return [gather(module, selected, templates) for module, selected in locate(root, names)]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="handouts")
+@click.version_option(package_name="handouts", prog_name="handouts")
 @click.option(
     "--root",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -128,61 +152,147 @@ def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     help="A template folder whose files replace the bundled ones, file by file"
     " (default: the module's templates/ folder, if it has one).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Render in this many processes at once (default: one per core of this machine).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render every PDF again, even those already built from the same files.",
+)
 @click.pass_obj
 def build(
-    obj: dict, lessons: tuple[str, ...], edition: str, paper: str | None, templates: Path | None
+    obj: dict,
+    lessons: tuple[str, ...],
+    edition: str,
+    paper: str | None,
+    templates: Path | None,
+    jobs: int | None,
+    force: bool,
 ) -> None:
     """Validate, then render LESSONS (file paths or stems; none means all) to build/.
 
     Writes build/<lesson>/<lesson>-<edition>.pdf. Every valid lesson is built;
     invalid ones are reported at the end and the exit code is 1. Building the
     whole module (no LESSONS) with the teacher edition also writes the teacher
-    guide, build/<module>-teacher-guide.pdf, when every lesson is valid.
+    guide, build/<module>-teacher-guide.pdf, when every lesson is valid. A PDF
+    already built from the same files is kept as it is (--force renders it again).
     """
-    from handouts.build import build as build_module
-
-    def announce(output) -> None:
-        pages = counted(output.pages, "page")
-        click.echo(f"wrote {display_path(output.path)} ({pages})")
+    from handouts.stamp import Stamp, inputs_digest, light_layout
 
     failed = False
     for module_file, selected in locate(obj["root"], lessons):
-        # One build at a time writes to a build folder; files are read once it is this one's turn.
-        folder = open_module(module_file)[3].build
-        try:
-            with build_lock(folder, lambda folder=folder: _waiting(folder)):
-                project = gather(module_file, selected, templates)
-                print_problems(project.problems)
-                if project.blocked:
-                    click.echo(
-                        "Nothing built: fix the module file and source corpus first.", err=True
-                    )
-                    failed = True
-                    continue
-                report = build_module(
-                    project, select_editions(edition), Paper(paper) if paper else None, announce
-                )
-        except ProblemsError as error:  # the build folder cannot be made or locked
-            print_problems(error.problems)
-            click.echo("Nothing built.", err=True)
-            failed = True
+        options = {
+            "lessons": sorted(str(path.resolve()) for path in selected) if selected else None,
+            "edition": edition,
+            "paper": paper,
+            "templates": str(templates.resolve()) if templates else None,
+        }
+        layout = light_layout(module_file, templates)
+        stamp = Stamp(layout, options) if layout else None
+        if stamp is not None and not force and (lines := stamp.fresh()) is not None:
+            for line in lines:  # nothing changed: the last build's report, nothing rendered
+                click.echo(line.text, err=line.err)
             continue
-        print_problems(report.problems)
-        if report.outputs:
-            click.echo(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
-            _report_budget(project, report.outputs)
-        built = len({o.lesson.path for o in report.outputs if o.lesson})
-        click.echo(f"Built {counted(len(report.outputs), 'PDF')} from {counted(built, 'lesson')}.")
-        if report.failed:
-            names = ", ".join(display_path(p) for p in report.failed)
-            problems = project.problems + report.problems
-            click.echo(f"Failed: {names} ({summarise(problems)}).", err=True)
-            failed = True
-        elif project.errors:  # module-wide checks (coverage, the guide): lessons built
-            click.echo(f"Module checks failed ({summarise(project.problems)}).", err=True)
-            failed = True
+        inputs = inputs_digest(layout, options) if layout else ""
+        ok = _build_one(
+            module_file, selected, edition, paper, templates, jobs, force, stamp, inputs
+        )
+        failed = failed or not ok
     if failed:
         raise SystemExit(1)
+
+
+def _build_one(
+    module_file: Path,
+    selected: list[Path] | None,
+    edition: str,
+    paper: str | None,
+    templates: Path | None,
+    jobs: int | None,
+    force: bool,
+    stamp,
+    inputs: str,
+) -> bool:
+    """Build one module; True when everything built without an error."""
+    from handouts.build import build as build_module
+    from handouts.cli.problems import problem_lines
+    from handouts.cli.progress import Progress
+    from handouts.loader.project import gather, open_module
+    from handouts.output import build_lock
+    from handouts.stamp import Line
+    from handouts.workers import default_workers
+
+    transcript: list[Line] = []
+
+    def say(text: str, err: bool = False) -> None:
+        click.echo(text, err=err)
+        transcript.append(Line(text, err))
+
+    # One build at a time writes to a build folder; files are read once it is this one's turn.
+    folder = open_module(module_file)[3].build
+    try:
+        with build_lock(folder, lambda: _waiting(folder)):
+            if stamp is not None:
+                stamp.clear()
+            project = gather(module_file, selected, templates)
+            for line in problem_lines(project.problems):
+                say(line, err=True)
+            if project.blocked:
+                click.echo("Nothing built: fix the module file and source corpus first.", err=True)
+                return False
+            with Progress() as progress:
+                report = build_module(
+                    project,
+                    select_editions(edition),
+                    Paper(paper) if paper else None,
+                    progress.output,
+                    force=force,
+                    workers=jobs or default_workers(),
+                    on_plan=progress.plan,
+                )
+            print_problems(report.problems)
+            if report.outputs:
+                say(f"Pages per edition: {_pages_per_edition(report.outputs)}.")
+                for text, err in _budget_lines(project, report.outputs):
+                    say(text, err)
+            if report.failed:
+                click.echo(_built(report.outputs))
+                names = ", ".join(display_path(p) for p in report.failed)
+                problems = project.problems + report.problems
+                click.echo(f"Failed: {names} ({summarise(problems)}).", err=True)
+                return False
+            if project.errors:  # module-wide checks (coverage, the guide): lessons built
+                click.echo(_built(report.outputs))
+                click.echo(f"Module checks failed ({summarise(project.problems)}).", err=True)
+                return False
+            click.echo(_built(report.outputs))
+            if stamp is not None:
+                unchanged = [replace(o, cached=True) for o in report.outputs]
+                transcript.append(Line(_built(unchanged)))
+                stamp.record([o.path for o in report.outputs], transcript, inputs)
+            return True
+    except ProblemsError as error:  # the build folder cannot be made or locked
+        print_problems(error.problems)
+        click.echo("Nothing built.", err=True)
+        return False
+
+
+def _built(outputs) -> str:
+    """'Built 36 PDFs from 7 lessons: 5 rendered, 31 unchanged.'"""
+    lessons = len({o.lesson.path for o in outputs if o.lesson})
+    line = f"Built {counted(len(outputs), 'PDF')} from {counted(lessons, 'lesson')}"
+    kept = sum(o.cached for o in outputs)
+    if not kept:
+        return line + "."
+    return (
+        f"{line}: {len(outputs) - kept} rendered, {kept} unchanged since they were built"
+        " (--force renders them again)."
+    )
 
 
 def _waiting(folder: Path) -> None:
@@ -193,8 +303,11 @@ def _waiting(folder: Path) -> None:
     )
 
 
-def _report_budget(project: Project, outputs) -> None:
-    """Student worksheet pages against the module's budget; a worksheet over it is a warning."""
+def _budget_lines(project: Project, outputs) -> list[tuple[str, bool]]:
+    """Student worksheet pages against the module's budget; a worksheet over it is a warning.
+
+    (text, on stderr) pairs.
+    """
     assert project.module is not None
     per_period = project.module.budget.pages_per_period
     rows, over = [], []
@@ -205,17 +318,24 @@ def _report_budget(project: Project, outputs) -> None:
         rows.append(f"{output.lesson.stem[:2]} {output.pages}/{allowed}")
         if output.pages > allowed:
             over.append((output.lesson.stem, output.pages, allowed))
+    lines = []
     if rows:
-        click.echo(
-            f"Worksheet pages against the budget ({per_period} a period): {', '.join(rows)}."
+        lines.append(
+            (
+                f"Worksheet pages against the budget ({per_period} a period): {', '.join(rows)}.",
+                False,
+            )
         )
     for stem, pages, allowed in over:
-        click.echo(
-            f"warning: {stem}: the student worksheet has {pages} pages; the budget allows"
-            f" {allowed} ({per_period} a period); shorten the lesson or set 'budget:' in"
-            " module.yaml",
-            err=True,
+        lines.append(
+            (
+                f"warning: {stem}: the student worksheet has {pages} pages; the budget allows"
+                f" {allowed} ({per_period} a period); shorten the lesson or set 'budget:' in"
+                " module.yaml",
+                True,
+            )
         )
+    return lines
 
 
 def _pages_per_edition(outputs) -> str:
@@ -261,12 +381,13 @@ def check(obj: dict, paths: tuple[str, ...], report: bool) -> None:
 
 
 SKILL_HEADINGS = {
-    Skill.sourcing: "Src",
-    Skill.contextualization: "Ctx",
-    Skill.close_reading: "Read",
-    Skill.corroboration: "Corr",
-    Skill.quantitative_reasoning: "Quant",
+    "sourcing": "Src",
+    "contextualization": "Ctx",
+    "close reading": "Read",
+    "corroboration": "Corr",
+    "quantitative reasoning": "Quant",
 }
+"""Column headings of `check --report`, by skill (the values of schema.Skill)."""
 
 
 def _print_report(project: Project) -> None:

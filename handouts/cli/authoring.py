@@ -13,8 +13,7 @@ import click
 from handouts.cli.app import _fail, _module_of, cli
 from handouts.cli.problems import print_problems
 from handouts.errors import Problem, ProblemsError, display_path
-from handouts.loader.project import gather, open_module
-from handouts.schema import SourceKind
+from handouts.vocabulary import SourceKind
 
 
 @cli.command()
@@ -69,6 +68,7 @@ def new_lesson(obj: dict, title: str, source_id: str | None) -> None:
         write_new,
     )
     from handouts.loader.corpus import load_corpus
+    from handouts.loader.project import gather, open_module
 
     module_file = _module_of(obj["root"])
     module, _, problems, layout = open_module(module_file)
@@ -129,6 +129,7 @@ def source_add(
     The record holds the text's SHA-256, so any later change to the text is caught.
     """
     from handouts.authoring.scaffold import add_source, ensure_schemas
+    from handouts.loader.project import open_module
 
     module_file = _module_of(obj["root"])
     layout = open_module(module_file)[3]
@@ -165,6 +166,7 @@ def source_rehash(obj: dict, source_id: str) -> None:
     elsewhere stays exactly as received, and its excerpts follow it.
     """
     from handouts.authoring.scaffold import rehash
+    from handouts.loader.project import open_module
 
     layout = open_module(_module_of(obj["root"]))[3]
     try:
@@ -200,6 +202,7 @@ def schema_command(obj: dict, output: Path | None, fields: Path | None) -> None:
     '# yaml-language-server: $schema=<path>', to complete and check fields.
     """
     from handouts.authoring.schemas import field_reference, write_schemas
+    from handouts.loader.project import open_module
 
     if output is None:
         output = open_module(_module_of(obj["root"]))[3].schemas

@@ -8,15 +8,20 @@ from collections.abc import Iterable
 from handouts.errors import Problem, Severity, counted
 
 
-def print_problems(problems: Iterable[Problem]) -> None:
-    """Every problem, errors and warnings, on stderr, grouped by file in order, each once.
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
+    """Every problem, errors and warnings, grouped by file in order, each once.
 
     A broken template fails every lesson the same way: it is shown once.
     """
     unique = dict.fromkeys(problems)
     ordered = sorted(unique, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
-    for problem in ordered:
-        print(problem.format(), file=sys.stderr)
+    return [problem.format() for problem in ordered]
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """`problem_lines` on stderr."""
+    for line in problem_lines(problems):
+        print(line, file=sys.stderr)
 
 
 def summarise(problems: list[Problem]) -> str:

@@ -13,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handouts.editions import Edition
-from handouts.loader.corpus import CorpusDocument
-from handouts.loader.project import LessonFile
-from handouts.schema import Module, WorkReference
-from handouts.typeset.fonts import Typesetter
-from handouts.view import LessonView
+if TYPE_CHECKING:  # kept out of the import, so `handouts --help` does not load the models
+    from handouts.editions import Edition
+    from handouts.loader.corpus import CorpusDocument
+    from handouts.loader.project import LessonFile
+    from handouts.schema import Module, WorkReference
+    from handouts.typeset.fonts import Typesetter
+    from handouts.view import LessonView
 
 
 @dataclass(frozen=True)

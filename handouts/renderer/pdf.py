@@ -145,3 +145,10 @@ def _temporary_folder() -> Path:
         return Path(tempfile.gettempdir())
     except OSError:  # none usable: name the one asked for
         return Path(os.environ.get("TMPDIR") or "/tmp")
+
+
+def subsetting_in_c() -> bool:
+    """Whether WeasyPrint cuts fonts down with HarfBuzz (fast) rather than fontTools (slow)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
 from handouts.schema.base import Identifier, LanguageTag, Line, Strict, Text
 from handouts.schema.lesson import Fact, TimelineEntry, WorkReference
-
-
-class Paper(StrEnum):
-    """Paper sizes a school copier takes."""
-
-    a4 = "a4"
-    letter = "letter"
+from handouts.vocabulary import FOLDER_DEFAULTS, Paper
 
 
 class GuidanceSection(Strict):
@@ -92,18 +84,18 @@ class Budget(Strict):
 class Folders(Strict):
     """Where a module keeps its files, relative to the module folder (the one holding lessons/)."""
 
-    lessons: str = Field("lessons", description="Lesson files and module.yaml.")
-    sources: str = Field("lessons/sources", description="Source records and their texts.")
+    lessons: str = Field(FOLDER_DEFAULTS["lessons"], description="Lesson files and module.yaml.")
+    sources: str = Field(FOLDER_DEFAULTS["sources"], description="Source records and their texts.")
     images: str = Field(
-        "lessons/images", description="PNG and JPEG files of the lessons' image documents."
+        FOLDER_DEFAULTS["images"], description="PNG and JPEG files of the lessons' image documents."
     )
-    build: str = Field("build", description="Where PDFs are written.")
+    build: str = Field(FOLDER_DEFAULTS["build"], description="Where PDFs are written.")
     templates: str = Field(
-        "templates",
+        FOLDER_DEFAULTS["templates"],
         description="Templates, CSS and fonts that replace the bundled ones, file by file.",
     )
     schemas: str = Field(
-        "schemas",
+        FOLDER_DEFAULTS["schemas"],
         description="JSON Schemas for editors, written by 'handouts init' and 'handouts schema'.",
     )
 

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
 from handouts.schema.base import Identifier, LanguageTag, Line, Strict, Text
-
-
-class SourceKind(StrEnum):
-    """What kind of text a corpus document is; it shapes how students source it."""
-
-    primary = "primary"
-    secondary = "secondary"
-    memoir = "memoir"
-    journalism = "journalism"
+from handouts.vocabulary import SourceKind
 
 
 class Normalisation(Strict):

@@ -1,0 +1,172 @@
+"""The output cache: a PDF is rendered again only when something it depends on changed.
+
+As Pelican does, each output is stamped with a hash of everything it depends
+on: the exact HTML handed to the renderer (which folds in the lesson, the
+corpus, the module, the edition and the paper), the stylesheet, fonts and
+images it may load, and the code and library versions that turn HTML into a
+PDF. The stamp lives in the build folder (`.handouts-cache/`), one small JSON
+file per output, written after the PDF itself. An output is reused only when
+its stamp is readable, its key matches and the file on disk is the very file
+the stamp describes (size and SHA-256): a deleted or edited PDF, or a damaged
+stamp, is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import handouts
+
+CACHE_FOLDER = ".handouts-cache"
+"""Inside the build folder. Deleting it (or `build --force`) rebuilds everything."""
+RENDERER_CODE = ("renderer", "typeset")
+"""Package folders whose code shapes the PDF beyond the HTML (tagging, fonts, finishing)."""
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "tinycss2", "cssselect2")
+"""Libraries whose version changes the bytes of a PDF rendered from the same HTML."""
+TEMPLATE_SUFFIX = ".j2"
+"""Templates shape the HTML, which is hashed itself; everything else in a template folder
+(stylesheet, fonts) is loaded by the renderer and hashed as a resource."""
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 of the parts, each length-prefixed so that ('ab', 'c') != ('a', 'bc')."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def tree_digest(folders: Iterable[Path], keep=lambda path: True) -> str:
+    """One hash of every file under `folders` that `keep` accepts: names and contents.
+
+    A folder that does not exist counts as empty; an unreadable file counts by name only
+    (rendering will report it).
+    """
+    parts: list[str] = []
+    for folder in folders:
+        parts.append(str(folder))
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and keep(p)):
+            parts.append(str(path.relative_to(folder)))
+            try:
+                parts.append(file_digest(path))
+            except OSError:
+                parts.append("unreadable")
+    return digest(*parts)
+
+
+@cache
+def renderer_salt() -> str:
+    """What turns the same HTML into different PDF bytes: our renderer code, library versions."""
+    package = Path(__file__).parent
+    parts = [handouts.__version__, tree_digest([package / name for name in RENDERER_CODE])]
+    for library in LIBRARIES:
+        try:
+            parts.append(f"{library} {metadata.version(library)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{library} absent")
+    return digest(*parts)
+
+
+def resources_digest(search: tuple[Path, ...]) -> str:
+    """The stylesheet, fonts and other files the renderer may load from the template folders.
+
+    What counts is the file each name finds first along the search path, as the renderer
+    finds it: a module folder that overrides only a template changes no resource.
+    """
+    found: dict[str, Path] = {}
+    for folder in search:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob("*"):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not name.endswith(TEMPLATE_SUFFIX):
+                found.setdefault(name, path)
+    parts: list[str] = []
+    for name, path in sorted(found.items()):
+        try:
+            parts += [name, file_digest(path)]
+        except OSError:
+            parts += [name, "unreadable"]
+    return digest(*parts)
+
+
+def images_digest(html: str, images: Path | None) -> str:
+    """The image documents this HTML names (a change to another image does not touch it)."""
+    if images is None or not images.is_dir():
+        return ""
+    named = sorted(p for p in images.iterdir() if p.is_file() and p.name in html)
+    return digest(*(part for p in named for part in (p.name, file_digest(p))))
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    sha256: str
+    size: int
+    pages: int
+
+
+class OutputCache:
+    """Stamps of the outputs in one build folder."""
+
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self.folder = build_dir / CACHE_FOLDER
+
+    def key(self, html: str, resources: str, images: Path | None) -> str:
+        """The hash of everything a PDF made from `html` depends on."""
+        return digest(renderer_salt(), resources, images_digest(html, images), html)
+
+    def _stamp(self, output: Path) -> Path:
+        try:
+            name = output.relative_to(self.build_dir).as_posix()
+        except ValueError:
+            name = str(output)
+        return self.folder / f"{digest(name)[:40]}.json"
+
+    def lookup(self, output: Path, key: str) -> int | None:
+        """The page count of `output` if it is the file made from `key`, else None."""
+        try:
+            raw = json.loads(self._stamp(output).read_text(encoding="utf-8"))
+            entry = Entry(**raw)
+            if entry.key != key or not isinstance(entry.pages, int):
+                return None
+            if output.stat().st_size != entry.size or file_digest(output) != entry.sha256:
+                return None
+        except (OSError, ValueError, TypeError):  # missing, damaged or foreign: not trusted
+            return None
+        return entry.pages
+
+    def store(self, output: Path, key: str, pdf: bytes, pages: int) -> None:
+        """Stamp `output` (already written) as made from `key`.
+
+        The cache only saves time: a stamp that cannot be written is left out, and the
+        output is rendered again next time.
+        """
+        entry = Entry(key, hashlib.sha256(pdf).hexdigest(), len(pdf), pages)
+        stamp = self._stamp(output)
+        with contextlib.suppress(OSError):
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            temporary = stamp.with_suffix(".part")
+            temporary.write_text(json.dumps(entry.__dict__), encoding="utf-8")
+            temporary.replace(stamp)
+
+    def forget(self, output: Path) -> None:
+        with contextlib.suppress(OSError):
+            self._stamp(output).unlink()
