@@ -8,6 +8,7 @@ and its /Alt, the radio buttons of the fillable edition).
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 from pathlib import Path
@@ -103,8 +104,9 @@ def draw_png(path: Path, size: tuple[int, int] = (1200, 800)) -> None:
 def lesson_data(**changes) -> dict:
     """The fixture lesson with Document E and the new questions, `changes` applied."""
     data = yaml.safe_load(LESSON_1.read_text(encoding="utf-8"))
-    data["sources"].append(dict(IMAGE_DOCUMENT))
-    data["questions"] += [dict(question) for question in QUESTIONS]
+    data["sources"].append(copy.deepcopy(IMAGE_DOCUMENT))
+    # Deep copies: a test that edits an option in place must not change it for the next test.
+    data["questions"] += copy.deepcopy(QUESTIONS)
     data.update(changes)
     return data
 
