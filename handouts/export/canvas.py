@@ -20,8 +20,6 @@ sorted entries), so the same lesson gives the same bytes.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from hashlib import sha256
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
@@ -34,6 +32,7 @@ from handouts.export.bank import (
     lesson_intro,
     lesson_title,
 )
+from handouts.export.common import deterministic_zip
 from handouts.schema import QuestionKind
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -44,7 +43,6 @@ IMSMD = "http://www.imsglobal.org/xsd/imsmd_v1p2"
 LEARNING_RESOURCE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
 FILEBASE = "%24IMS-CC-FILEBASE%24"
 """Canvas's token for the package's root in an imported page's links ($IMS-CC-FILEBASE$)."""
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every entry's time: the earliest a zip can hold, so the bytes never depend on the clock."""
 
 
@@ -229,19 +227,6 @@ def manifest(lesson: ExportLesson, quiz: str, images: list[str]) -> bytes:
         )
         sub(resource, "file", href=href)
     return xml_bytes(root)
-
-
-def deterministic_zip(files: dict[str, bytes]) -> bytes:
-    """A zip whose bytes depend only on `files`: sorted names, fixed times and modes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
 
 
 def export(lesson: ExportLesson, options: ExportOptions) -> dict[str, bytes]:

@@ -40,8 +40,10 @@ from docx.table import Table, _Cell
 from markupsafe import Markup
 
 from handouts.editions import STUDENT, TEACHER, Edition
-from handouts.errors import Problem, ProblemsError, display_path, os_cause
+from handouts.errors import Problem, ProblemsError
 from handouts.export import ExportLesson, ExportOptions
+from handouts.export.bank import picture
+from handouts.export.common import deterministic_zip
 from handouts.schema import ImageDocument, Paper
 from handouts.typeset.fonts import BODY_FONT as BODY_FONT_FILE
 from handouts.view import (
@@ -76,8 +78,6 @@ NUMBER_COLUMN_MM = 10.0
 CHART_WIDTH_MM = 160.0
 CHART_SCALE = 4
 """Pixels per SVG unit: the 480-unit chart becomes 1920 pixels, about 300 dpi at 160 mm."""
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""Every zip entry's time (the earliest a zip can hold): the same lesson gives the same bytes."""
 
 
 def export(lesson: ExportLesson, options: ExportOptions) -> dict[str, bytes]:
@@ -275,17 +275,9 @@ def _properties(document, view: LessonView, edition: Edition) -> None:
 
 
 def _reproducible(data: bytes) -> bytes:
-    """The package rewritten with fixed entry times and attributes (python-docx stamps now)."""
-    source = zipfile.ZipFile(BytesIO(data))
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever the system: rw-r--r-- files
-            info.external_attr = 0o100644 << 16
-            target.writestr(info, source.read(entry.filename))
-    return out.getvalue()
+    """The package rezipped with fixed entry times and modes (python-docx stamps the time)."""
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        return deterministic_zip({name: package.read(name) for name in package.namelist()})
 
 
 # Lesson prose: the view's HTML (Markdown subset) as Word paragraphs and runs
@@ -685,8 +677,7 @@ class _Writer:
         for source, block in zip(sources, view.documents, strict=True):
             if isinstance(source, ImageDocument):
                 assert isinstance(block.excerpt, ImageView)
-                path = self.lesson.lesson_file.images[source.id].path
-                self.image(block.excerpt, path)
+                self.image(block.excerpt, picture(self.lesson, source.id).data)
             else:
                 assert isinstance(block.excerpt, ExcerptView)
                 self.excerpt(block.excerpt)
@@ -774,22 +765,13 @@ class _Writer:
             self.paragraph(style="Answer Label", text="Original passage")
             self.prose(excerpt.original, style="Teacher")
 
-    def image(self, image: ImageView, path: Path) -> None:
+    def image(self, image: ImageView, data: bytes) -> None:
         self.document_title(image.label, image.title)
         if image.headnote:
             self.prose(image.headnote)
         width = min(Mm(image.size_mm[0]), self.text_width)
         paragraph = self.paragraph(style="Caption")
         paragraph.paragraph_format.keep_with_next = True
-        try:  # checked when the lesson was loaded; it may have gone since
-            data = path.read_bytes()
-        except OSError as error:
-            problem = Problem(
-                self.lesson.lesson_file.path,
-                f"cannot read the image {display_path(path)}: {os_cause(error)}",
-                hint="check the file in the images folder and export again",
-            )
-            raise ProblemsError([problem]) from None
         _alt(paragraph.add_run().add_picture(BytesIO(data), width=width), image.alt)
         self.prose(image.caption, style="Caption")
         citation = self.paragraph(style="Citation")
