@@ -1,17 +1,18 @@
 """The teacher guide as a PDF joined from parts: its own pages and the teacher editions.
 
-The teacher editions are rendered anyway; laying them out a second time inside
-one guide document cost more than all of them together (WeasyPrint's layout time
-grows faster than the page count). So the guide renders only its own pages, the
+The teacher editions are rendered anyway; laying every lesson out a second time
+inside one guide document made the guide a quarter of a build's time and its
+memory peak, growing with the module. So the guide renders only its own pages, the
 front matter (cover to briefing) and the back matter (glossary to
 bibliography), each told the page numbers it has in the joined guide, and
 `join_pdfs` joins front, teacher editions and back into one tagged PDF.
 
-The numbers need the parts' page counts, and the contents need the front's own:
-the back is rendered first (its page count and where its sections start do not
-depend on the numbers it prints), then the front; whichever printed a count that
-turned out wrong is rendered again. Four renders of the guide's own pages in
-all, usually; the teacher editions are not rendered here.
+The numbers need the parts' page counts, and the contents need the front's own,
+so front and back are rendered twice: once to measure (with placeholder numbers:
+their length and where the back's sections start do not depend on them), once
+with the numbers. Four renders of the guide's own pages in all (a third pair only
+if a number's width changed a page count); the teacher editions are not rendered
+here.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from handouts.renderer.templates import render_template
 from handouts.view import build_view
 
 GUIDE_TEMPLATE = "guide.html.j2"
-PASSES = 4
-"""Renders of the front matter before its page count must have settled."""
+PASSES = 3
+"""Renders of the guide's own pages with numbers before their page counts must have settled."""
 
 
 @dataclass(frozen=True)
@@ -96,32 +97,37 @@ def assemble_guide(
     if len(teacher) != len(guide.lessons):
         raise ValueError(f"{len(guide.lessons)} lessons but {len(teacher)} teacher editions")
     lessons = sum(edition.pages for edition in teacher)
-    anchors = []
+    anchors: dict[str, int] = {}
+    """Anchors of the teacher editions -> page within the lessons (0-based)."""
     offset = 0
     for edition in teacher:
-        anchors += [(name, offset + page) for name, page in destinations(edition.pdf).items()]
+        for name, page in destinations(edition.pdf).items():
+            anchors.setdefault(name, offset + page)
         offset += edition.pages
 
-    def html(part: str, first: int, front: int, back: int, back_anchors: dict[str, int]) -> str:
-        elsewhere: dict[str, int] = {}
-        for name, page in anchors:
-            elsewhere.setdefault(name, front + page + 1)
-        for name, page in back_anchors.items():
-            elsewhere.setdefault(name, front + lessons + page + 1)
-        numbers = GuideNumbers(first, front + lessons + back, elsewhere)
+    def html(part: str, numbers: GuideNumbers) -> str:
         return guide_part_html(guide, part, numbers, search, paper_css)
 
-    front_pages = back_pages = 0
-    back = render(html("back", lessons + 1, 0, 0, {}))
+    # Measure: where the back's sections fall and how long each part is do not depend on
+    # the numbers they print. These two renders depend on the guide alone (numbers are
+    # placeholders), so a cached renderer skips them when only the lessons changed.
+    back = render(html("back", GuideNumbers(1, 0)))
+    back_anchors = destinations(back.pdf)
+    placeholders = dict.fromkeys([*anchors, *back_anchors], 0)
+    front = render(html("front", GuideNumbers(1, 0, placeholders)))
     for _ in range(PASSES):
+        front_pages, back_pages, measured = front.pages, back.pages, back_anchors
+        total = front_pages + lessons + back_pages
+        elsewhere = {name: front_pages + page + 1 for name, page in anchors.items()}
+        for name, page in measured.items():
+            elsewhere.setdefault(name, front_pages + lessons + page + 1)
+        front = render(html("front", GuideNumbers(1, total, elsewhere)))
+        back = render(html("back", GuideNumbers(front_pages + lessons + 1, total)))
         back_anchors = destinations(back.pdf)
-        front = render(html("front", 1, front_pages, back.pages, back_anchors))
-        if front.pages == front_pages and back.pages == back_pages:
+        if (front.pages, back.pages, back_anchors) == (front_pages, back_pages, measured):
             break  # both printed the numbers they turned out to have
-        front_pages, back_pages = front.pages, back.pages
-        back = render(html("back", front_pages + lessons + 1, front_pages, back_pages, {}))
     else:
-        raise RuntimeError(f"the guide's front matter did not settle in {PASSES} renders")
+        raise RuntimeError(f"the guide's own pages did not settle in {PASSES} renders")
     pdf = join_pdfs(
         [front.pdf, *(edition.pdf for edition in teacher), back.pdf],
         [None] * (len(teacher) + 2),

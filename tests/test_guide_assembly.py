@@ -298,6 +298,7 @@ def test_one_structure_tree_every_element_on_a_page_of_the_guide(joined: Joined)
         tree = {int(key): value for key, value in zip(nums[::2], nums[1::2], strict=True)}
         assert int(root.ParentTreeNextKey) == max(tree) + 1
         owners = [int(page.StructParents) for page in pdf.pages]
+        assert owners == list(range(len(pdf.pages)))  # as WeasyPrint numbers them
         for page, key in zip(pdf.pages, list(owners), strict=True):
             # The page's marked content maps to elements on that page, annotations to their own.
             elements = [e for e in tree[key] if isinstance(e, pikepdf.Dictionary)]

@@ -70,7 +70,8 @@ def join_pdfs(
     document.P = root_ref
     document = joined.make_indirect(document)
     root.K = Array([document])
-    parent_tree: list[tuple[int, object]] = []
+    structured: list[tuple[dict[int, object], int]] = []
+    """Each tagged part's parent tree (its own keys) and its first page in the joined PDF."""
     role_map: dict[str, object] = {}
     class_map: dict[str, object] = {}
     ids: dict[bytes, object] = {}
@@ -79,7 +80,6 @@ def join_pdfs(
     """Every part's named destinations, first definition kept: name -> (page, rest)."""
     links: list[tuple[object, dict[str, tuple[int, list]]]] = []
     """Link annotations naming a destination, with their own part's names."""
-    next_key = 0
     version = "1.4"
     sources = []
     for data, heading in zip(parts, outline_titles, strict=True):
@@ -99,16 +99,7 @@ def join_pdfs(
         # the copies made above (QPDF keeps one object map per source).
         if "/StructTreeRoot" in source.Root:
             tree = joined.copy_foreign(source.Root.StructTreeRoot)
-            offset = next_key
-            for key, value in _number_tree(tree.get("/ParentTree")):
-                parent_tree.append((key + offset, value))
-                next_key = max(next_key, key + offset + 1)
-            for page in joined.pages[first:]:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annotation in page.obj.get("/Annots", ()):
-                    if "/StructParent" in annotation:
-                        annotation.StructParent = int(annotation.StructParent) + offset
+            structured.append((dict(_number_tree(tree.get("/ParentTree"))), first))
             for element in _top_elements(tree):
                 element.P = document
                 document.K.append(element)
@@ -130,8 +121,9 @@ def join_pdfs(
         bookmarks += marks
     for annotation, own in links:
         _point_at(annotation, own, names, joined)
-    root.ParentTree = joined.make_indirect(Dictionary(Nums=Array(_flat(sorted(parent_tree)))))
-    root.ParentTreeNextKey = next_key
+    parent_tree = _renumber(joined, structured)
+    root.ParentTree = joined.make_indirect(Dictionary(Nums=Array(_flat(parent_tree))))
+    root.ParentTreeNextKey = parent_tree[-1][0] + 1 if parent_tree else 0
     if role_map:
         root.RoleMap = Dictionary(role_map)
     if class_map:
@@ -162,6 +154,34 @@ def join_pdfs(
     for source in sources:
         source.close()
     return out.getvalue()
+
+
+def _renumber(joined, structured: list[tuple[dict[int, object], int]]) -> list[tuple[int, object]]:
+    """One parent tree for the joined PDF, keyed as WeasyPrint keys it: page i's marked
+    content under i, then annotations in page order, then anything else a part listed."""
+    ends = [first for _, first in structured[1:]] + [len(joined.pages)]
+    pages = [page.obj for page in joined.pages]
+    tree: list[tuple[int, object]] = []
+    later: list[tuple[object, str, object]] = []
+    for (entries, first), end in zip(structured, ends, strict=True):
+        entries = dict(entries)
+        for index in range(first, end):
+            page = pages[index]
+            if "/StructParents" in page:
+                tree.append((index, entries.pop(int(page.StructParents), None)))
+                page.StructParents = index
+            for annotation in page.get("/Annots", ()):
+                if "/StructParent" in annotation:
+                    value = entries.pop(int(annotation.StructParent), None)
+                    later.append((annotation, "/StructParent", value))
+        later += [(None, "", value) for _, value in sorted(entries.items())]
+    key = len(pages)
+    for owner, name, value in later:
+        if owner is not None:
+            owner[name] = key
+        tree.append((key, value))
+        key += 1
+    return [(k, v) for k, v in tree if v is not None]
 
 
 def _flat(pairs) -> list:
