@@ -26,6 +26,11 @@ import handouts
 
 CACHE_FOLDER = ".handouts-cache"
 """Inside the build folder. Deleting it (or `build --force`) rebuilds everything."""
+PARTS = "parts"
+"""Inside the cache folder: documents rendered to be joined into an output (the guide's own
+pages), kept so that a rebuild that leaves them unchanged does not render them again."""
+KEPT_PARTS = 16
+"""Parts kept: the guide's own pages take four for each paper size."""
 RENDERER_CODE = ("renderer", "typeset")
 """Package folders whose code shapes the PDF beyond the HTML (tagging, fonts, finishing)."""
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "tinycss2", "cssselect2")
@@ -166,6 +171,33 @@ class OutputCache:
             temporary = stamp.with_suffix(".part")
             temporary.write_text(json.dumps(entry.__dict__), encoding="utf-8")
             temporary.replace(stamp)
+
+    def part(self, key: str) -> tuple[bytes, int] | None:
+        """A document rendered earlier from `key` that is not an output (the guide's own
+        pages, which are joined into it): its bytes and pages, if intact."""
+        try:
+            raw = json.loads((self.folder / PARTS / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.folder / PARTS / f"{key}.pdf").read_bytes()
+            if hashlib.sha256(pdf).hexdigest() != raw["sha256"] or not isinstance(
+                raw["pages"], int
+            ):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return pdf, raw["pages"]
+
+    def store_part(self, key: str, pdf: bytes, pages: int) -> None:
+        """Keep a part for next time; only the newest `KEPT_PARTS` are kept."""
+        folder = self.folder / PARTS
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{key}.pdf").write_bytes(pdf)
+            record = {"sha256": hashlib.sha256(pdf).hexdigest(), "pages": pages}
+            (folder / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
+            stamps = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in stamps[:-KEPT_PARTS]:
+                old.unlink()
+                old.with_suffix(".pdf").unlink(missing_ok=True)
 
     def forget(self, output: Path) -> None:
         with contextlib.suppress(OSError):
