@@ -20,6 +20,7 @@ LAYERS = [
     ["handouts.view", "handouts.guide", "handouts.chart", "handouts.markdown", "handouts.editions"],
     ["handouts.renderer", "handouts.export"],
     ["handouts.build", "handouts.output"],
+    ["handouts.watch", "handouts.preview"],
     ["handouts.cli", "handouts.__main__"],
 ]
 """Bottom first; `handouts` itself (the version) sits below them all."""
