@@ -19,6 +19,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -101,7 +102,8 @@ def page_images(pdf: Path, folder: Path) -> list[Path] | None:
         for raw in partial.glob("page-*.ppm"):
             with Image.open(raw) as image:
                 image.save(raw.with_suffix(".png"), compress_level=1)
-            raw.with_suffix(".png").replace(folder / f"{raw.stem}.png")
+        for image in partial.glob("page-*.png"):  # all drawn, or none shown
+            image.replace(folder / image.name)
     except (OSError, subprocess.SubprocessError):
         return None
     finally:
@@ -178,6 +180,8 @@ class State:
             self.building = building
             if project is not None:
                 self._update_lessons(project, selected)
+            if not building:
+                self._prune()
             if selected.lessons is None:
                 self.problems = list(problems)
             else:  # the other lessons' problems stand
@@ -189,6 +193,21 @@ class State:
                 ]
                 self.problems = kept + list(problems)
             self._bump()
+
+    def _prune(self) -> None:
+        """Forget the PDFs and images no lesson shows any more: a long session's saves would
+        otherwise fill the temporary folder."""
+        shown = {
+            url.split("/")[2]
+            for entry in self.entries.values()
+            for edition in entry.shown.values()
+            for url in (edition.pdf, *(edition.images or ()))
+        }
+        for url in [url for url in self.files if url.split("/")[2] not in shown]:
+            del self.files[url]
+        for folder in self.cache.iterdir():
+            if folder.name not in shown:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _update_lessons(self, project: Project, selected: Rebuild) -> None:
         if project.module is not None:
@@ -446,7 +465,7 @@ def lesson_page(state: State, stem: str) -> tuple[bool, str]:
                 continue
             budget = ""
             if edition == STUDENT and state.per_period is not None:
-                budget = f"; budget {_budget(state, entry)}"
+                budget = f"; against the budget: {_budget(state, entry)}"
             parts.append(
                 f'<section class="edition"><h2>{escape(edition.label)}</h2>'
                 f"<p>{counted(shown.pages, 'page')}{budget}; "
@@ -527,6 +546,16 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, state: State, port: int):
         self.state = state
         super().__init__((HOST, port), Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that went away is no news; anything else is one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        print(
+            f"internal error in the preview server: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
 
     @property
     def url(self) -> str:

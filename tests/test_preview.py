@@ -290,6 +290,15 @@ def test_the_preview_shows_pages_pdf_budget_and_keeps_them_under_an_error(
     assert len(re.findall(r"<img ", page)) == pages  # the last good pages stay
     assert "Rebuilt 0 PDFs" in messages[-1] and f"{STEM}.yaml:3:" in messages[-1]
 
+    retitle(scratch, "Orders Given in Moscow")  # fixed: new pages, and the old ones forgotten
+    preview.rebuild(Rebuild(frozenset({lesson_file(scratch)})))
+    page = get(server.url, f"/lesson/{STEM}")[2].decode()
+    assert "<h1>Orders Given in Moscow</h1>" in page and '<section class="problems"' not in page
+    assert images[0][0] not in page
+    assert get(server.url, images[0][0])[0] == 404
+    [folder] = state.cache.iterdir()
+    assert len(list(folder.glob("page-*.png"))) == len(re.findall(r"<img ", page))
+
 
 # The commands, as a user runs them.
 

@@ -124,7 +124,8 @@ def _watch(options: dict, poll: bool) -> None:
                     lessons += [p for p in wanted.lessons if chosen is None or p in chosen]
             if not (everything or lessons):
                 continue
-            click.echo(f"Changed: {', '.join(sorted(display_path(p) for p in changed))}")
+            saved = [p for p in changed if any(affected([p], g[0], templates) for g in groups)]
+            click.echo(f"Changed: {', '.join(sorted(display_path(p) for p in saved))}")
             again = named if everything else tuple(str(p) for p in dict.fromkeys(lessons))
             _once({**options, "lessons": again})
             click.echo("Watching (Ctrl-C to stop).")
