@@ -22,7 +22,7 @@ from handouts.editions import STUDENT
 from handouts.errors import Problem, ProblemsError
 from handouts.layout import Layout
 from handouts.loader.project import gather
-from handouts.preview import Preview, State, start_server
+from handouts.preview import Entry, Preview, Shown, State, lesson_page, page_images, start_server
 from handouts.watch import (
     EVERYTHING,
     POLL_ENV,
@@ -243,6 +243,25 @@ def test_a_port_in_use_is_a_user_error(server, tmp_path: Path) -> None:
     [problem] = raised.value.problems
     assert f"cannot listen on port {server.server_address[1]}" in problem.message
     assert "--port 0" in (problem.hint or "")
+
+
+def test_without_pdftoppm_the_browsers_pdf_viewer_shows_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("handouts.preview.shutil.which", lambda _name: None)
+    pdf = tmp_path / "x-student.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    assert page_images(pdf, tmp_path) is None
+    state = State([STUDENT], tmp_path)
+    state.images_missing = True
+    entry = Entry(tmp_path / "lessons" / "x.yaml", "A lesson")
+    entry.shown[STUDENT.name] = Shown(STUDENT, 2, "/files/abc/x-student.pdf", None)
+    state.entries[entry.path] = entry
+    found, page = lesson_page(state, "x")
+    assert found
+    assert '<object data="/files/abc/x-student.pdf" type="application/pdf">' in page
+    assert "install pdftoppm (poppler-utils)" in page
+    assert "<img" not in page
 
 
 @pytest.mark.slow
