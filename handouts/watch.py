@@ -25,7 +25,7 @@ from handouts.layout import Layout, is_lesson_file
 
 POLL_ENV = "HANDOUTS_POLL"
 POLL_DELAY_MS = 300
-QUIET_MS = 150
+QUIET_MS = 50
 """A save is often several writes (a temporary file, then a rename): wait this long for more."""
 
 NETWORK_FILESYSTEMS = frozenset(
