@@ -27,6 +27,7 @@ LAYERS = [
         "handouts.stamp",
         "handouts.guide_pdf",
     ],
+    ["handouts.watch", "handouts.preview"],
     ["handouts.cli", "handouts.__main__"],
 ]
 """Bottom first; `handouts` itself (the version) sits below them all."""
