@@ -1,27 +1,21 @@
 """`handouts preview` and `handouts build --watch`: following a module as its files are saved.
 
-`--watch` is added to the `build` command defined in app.py, whose options and
-output it keeps: each rebuild is that command run again on what changed.
+`build --watch` (declared with `build` in app.py) comes here: each rebuild is that
+command run again on what changed, with its options and output.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from handouts.cli.app import cli, locate
+from handouts.cli.app import POLL_HELP, cli, locate
 from handouts.cli.problems import print_problems
 from handouts.editions import EDITIONS, select_editions
 from handouts.errors import ProblemsError, display_path
-from handouts.loader.project import open_module
-from handouts.watch import POLL_ENV, Watcher, affected, describe, polling, watched_folders
-
-POLL_HELP = (
-    "Look for changes every 300 ms instead of waiting for file events, which synced and"
-    f" network folders do not send (also: {POLL_ENV}=1; NFS, SMB and sshfs folders are polled"
-    " without asking)."
-)
+from handouts.watch import Watcher, affected, describe, polling, watched_folders
 
 
 @cli.command()
@@ -66,39 +60,17 @@ def preview(obj: dict, port: int, poll: bool, edition: str | None, templates: Pa
         raise SystemExit(1) from None
 
 
-_build = cli.commands["build"]
-_build_once = _build.callback
-_build.params += [
-    click.Option(
-        ["--watch"],
-        is_flag=True,
-        help="Build, then keep watching: build again what each save changes (a lesson, or"
-        " every lesson after a change to the module file, a source or a template), until"
-        " Ctrl-C. Errors are reported and watching goes on.",
-    ),
-    click.Option(["--poll"], is_flag=True, help="With --watch: " + POLL_HELP),
-]
+def watch_and_build(
+    root: Path | None, options: dict, poll: bool, build_once: Callable[..., None]
+) -> None:
+    """`handouts build --watch`: `build_once(**options)`, then again with what each batch of
+    saved files changes, until interrupted."""
+    from handouts.loader.project import open_module
 
-
-def _build_or_watch(*, watch: bool, poll: bool, **options: object) -> None:
-    if not watch:
-        if poll:
-            raise click.UsageError("--poll goes with --watch")
-        _build_once(**options)
-        return
-    _watch(options, poll)
-
-
-_build.callback = _build_or_watch
-
-
-def _watch(options: dict, poll: bool) -> None:
-    """Build, then build again what each batch of saved files changes, until interrupted."""
     templates = options.get("templates")
-    named: tuple[str, ...] = options["lessons"]  # type: ignore[assignment]
+    named: tuple[str, ...] = options["lessons"]
     groups = [
-        (open_module(module_file)[3], selected)
-        for module_file, selected in locate(click.get_current_context().obj["root"], named)
+        (open_module(module_file)[3], selected) for module_file, selected in locate(root, named)
     ]
     folders = list(
         dict.fromkeys(
@@ -107,7 +79,7 @@ def _watch(options: dict, poll: bool) -> None:
     )
     why = polling(poll, folders)
     with Watcher(folders, poll=why is not None) as watcher:
-        _once(options)
+        _once(build_once, options)
         click.echo(f"{describe(folders, why)} Ctrl-C to stop.")
         for changed in watcher.changes():
             lessons: list[Path] = []
@@ -127,14 +99,14 @@ def _watch(options: dict, poll: bool) -> None:
             saved = [p for p in changed if any(affected([p], g[0], templates) for g in groups)]
             click.echo(f"Changed: {', '.join(sorted(display_path(p) for p in saved))}")
             again = named if everything else tuple(str(p) for p in dict.fromkeys(lessons))
-            _once({**options, "lessons": again})
+            _once(build_once, {**options, "lessons": again})
             click.echo("Watching (Ctrl-C to stop).")
 
 
-def _once(options: dict) -> None:
+def _once(build_once: Callable[..., None], options: dict) -> None:
     """One build; its failure is reported by the build and watching goes on."""
     try:
-        _build_once(**options)
+        build_once(**options)
     except SystemExit as stop:
         if stop.code not in (0, None):
             click.echo("Build failed: fix the file and save it; still watching.", err=True)
