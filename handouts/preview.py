@@ -46,6 +46,7 @@ from handouts.watch import (
     polling,
     watched_folders,
 )
+from handouts.workers import default_workers
 
 HOST = "127.0.0.1"
 DEFAULT_EDITIONS = (STUDENT, TEACHER)
@@ -274,7 +275,10 @@ class Preview:
                 if not project.blocked:
                     # Not the teacher guide: the whole module in one PDF, slow to redo on a save.
                     report = build(
-                        replace(project, complete=False), self.state.editions, on_output=written
+                        replace(project, complete=False),
+                        self.state.editions,
+                        on_output=written,
+                        workers=default_workers(),
                     )
                     problems += report.problems
         except ProblemsError as error:
