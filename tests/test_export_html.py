@@ -349,6 +349,28 @@ def test_a_teacher_only_chart_is_in_the_teacher_page_only(scratch: Path) -> None
     assert "(teacher edition only)" in body_text(pages[(LESSON_1.stem, "teacher")])
 
 
+def test_a_module_may_shadow_the_web_template_and_stylesheet(scratch: Path) -> None:
+    templates = scratch / "templates"
+    templates.mkdir()
+    (templates / "web.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "--format", "html", "--edition", "student"])
+    assert result.exit_code == 0, result.output
+    [page] = (scratch / "build").rglob("*-student.html")
+    style = page.read_text(encoding="utf-8")
+    assert "rebeccapurple" in style and "--accent" not in style  # the bundled one is shadowed
+
+
+def test_an_error_in_a_module_web_template_names_its_line(scratch: Path) -> None:
+    templates = scratch / "templates"
+    templates.mkdir()
+    (templates / "web.html.j2").write_text("<p>\n{% if %}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "--format", "html", "--edition", "student"])
+    assert result.exit_code == 1
+    assert "error: templates/web.html.j2:2\n" in result.output
+    assert "template syntax error" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_pages_are_the_same_every_time(scratch: Path) -> None:
     """Rebuilding gives identical bytes (the font subsets too), as the PDFs do."""
     from handouts.export import html
