@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.cache import OutputCache, resources_digest
+from handouts.cache import OutputCache, Resources, resources
 from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
 from handouts.export import ExportLesson, ExportOptions, exporter
@@ -22,7 +22,7 @@ from handouts.guide import GuideView, build_guide_view
 from handouts.guide_pdf import assemble_guide, guide_part_html
 from handouts.loader.project import LessonFile, Project
 from handouts.output import guide_path, output_path, write_atomically, write_problem
-from handouts.renderer.templates import render_template
+from handouts.renderer.templates import render_template, stylesheet_text
 from handouts.schema import Paper
 from handouts.view import LessonView, build_view
 
@@ -155,13 +155,18 @@ def run(
     jobs = [job for job in jobs if job.source not in report.failed]
     guides = [job for job in jobs if job.guide is not None]
     jobs = [job for job in jobs if job.guide is None]
-    resources = resources_digest(search) if cache else ""
+    loads = None
+    if cache is not None:
+        try:
+            loads = resources(search, stylesheet_text(search))
+        except ProblemsError:  # no usable stylesheet: every render reports it, nothing is kept
+            cache = None
     keys: dict[int, str] = {}
     finished: dict[int, Output | None] = {}
     tasks: list[Task] = []
     for index, job in enumerate(jobs):
         if cache is not None:
-            keys[index] = cache.key(job.html, resources, images)
+            keys[index] = cache.key(job.html, loads, images)
             pages = None if force else cache.lookup(job.path, keys[index])
             if pages is not None:
                 finished[index] = Output(job.lesson, job.edition, job.path, pages, cached=True)
@@ -207,7 +212,7 @@ def run(
             for i, lesson_job in enumerate(jobs)
             if lesson_job.edition == TEACHER and lesson_job.paper == guide.paper
         ]
-        renders = _Renders(search, images, cache, resources, force)
+        renders = _Renders(search, images, cache, loads, force)
         output = _guide(guide, teacher, renders, report)
         if output is not None:
             report.outputs.append(output)
@@ -223,7 +228,7 @@ class _Renders:
     search: tuple[Path, ...]
     images: Path | None
     cache: OutputCache | None
-    resources: str
+    resources: Resources | None
     force: bool
 
 
@@ -242,7 +247,7 @@ def _guide(
     from handouts.renderer.pdf import Rendered, render_pdf
 
     assert job.guide is not None
-    cache, resources, images = renders.cache, renders.resources, renders.images
+    cache, loads, images = renders.cache, renders.resources, renders.images
     editions = [output for output, _ in teacher if output is not None]
     if len(editions) != len(job.guide.lessons):
         report.problems.append(
@@ -257,13 +262,14 @@ def _guide(
         return None
     key = ""
     if cache is not None:
-        key = cache.key(job.html + "".join(k for _, k in teacher), resources, images)
+        assert loads is not None
+        key = cache.key(job.html + "".join(k for _, k in teacher), loads, images)
         pages = None if renders.force else cache.lookup(job.path, key)
         if pages is not None:
             return Output(None, TEACHER, job.path, pages, cached=True)
 
     def render(html: str) -> Rendered:
-        part = cache.key(html, resources, images) if cache is not None else ""
+        part = cache.key(html, loads, images) if cache is not None and loads else ""
         kept = cache.part(part) if cache is not None and not renders.force else None
         if kept is not None:
             return Rendered(*kept)

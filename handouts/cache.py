@@ -88,12 +88,33 @@ def renderer_salt() -> str:
     return digest(*parts)
 
 
-def resources_digest(search: tuple[Path, ...]) -> str:
-    """The stylesheet, fonts and other files the renderer may load from the template folders.
+@dataclass(frozen=True)
+class Resources:
+    """What the renderer may load from the template folders: the stylesheet every document
+    uses, and the other files (fonts, images of a module's own design) by name."""
 
-    What counts is the file each name finds first along the search path, as the renderer
-    finds it: a module folder that overrides only a template changes no resource.
-    """
+    stylesheet: str
+    files: dict[str, str]
+    """Path within the template folders -> SHA-256 of the file that path finds first."""
+
+    def digest_for(self, html: str) -> str:
+        """The resources a document made from `html` can load: the stylesheet, and each file
+        the stylesheet or the HTML names (so a change to a file no document names, such as
+        the web edition's stylesheet, renders no PDF again)."""
+        text = self.stylesheet + html
+        named = [
+            part
+            for name, sha in sorted(self.files.items())
+            if name in text or name.rsplit("/", 1)[-1] in text
+            for part in (name, sha)
+        ]
+        return digest(self.stylesheet, *named)
+
+
+def resources(search: tuple[Path, ...], stylesheet: str) -> Resources:
+    """The files of the template folders other than templates, each as the renderer finds it
+    (the first along the search path): a module folder that overrides a template only
+    changes no resource."""
     found: dict[str, Path] = {}
     for folder in search:
         if not folder.is_dir():
@@ -102,13 +123,13 @@ def resources_digest(search: tuple[Path, ...]) -> str:
             name = path.relative_to(folder).as_posix()
             if path.is_file() and not name.endswith(TEMPLATE_SUFFIX):
                 found.setdefault(name, path)
-    parts: list[str] = []
-    for name, path in sorted(found.items()):
+    files = {}
+    for name, path in found.items():
         try:
-            parts += [name, file_digest(path)]
+            files[name] = file_digest(path)
         except OSError:
-            parts += [name, "unreadable"]
-    return digest(*parts)
+            files[name] = "unreadable"
+    return Resources(stylesheet, files)
 
 
 def images_digest(html: str, images: Path | None) -> str:
@@ -134,9 +155,11 @@ class OutputCache:
         self.build_dir = build_dir
         self.folder = build_dir / CACHE_FOLDER
 
-    def key(self, html: str, resources: str, images: Path | None) -> str:
+    def key(self, html: str, resources: Resources, images: Path | None) -> str:
         """The hash of everything a PDF made from `html` depends on."""
-        return digest(renderer_salt(), resources, images_digest(html, images), html)
+        return digest(
+            renderer_salt(), resources.digest_for(html), images_digest(html, images), html
+        )
 
     def _stamp(self, output: Path) -> Path:
         try:
