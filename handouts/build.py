@@ -334,6 +334,8 @@ class Exported:
     lesson: LessonFile
     format: str
     path: Path
+    unchanged: bool = False
+    """The file already held these bytes, and was left as it was."""
 
 
 @dataclass
@@ -341,6 +343,15 @@ class ExportReport:
     outputs: list[Exported] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` already holds `data`. Exports take a fraction of a second to make, so
+    they are made again each time; what the cache saves is rewriting an unchanged file."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def export(
@@ -376,13 +387,15 @@ def export(
                 continue
             for filename, data in files.items():
                 path = layout.build / lesson_file.stem / filename
+                unchanged = _holds(path, data)
                 try:
-                    write_atomically(path, data)
+                    if not unchanged:
+                        write_atomically(path, data)
                 except OSError as error:  # this file is lost, not the others
                     report.problems.append(write_problem(error, path))
                     report.failed.append(lesson_file.path)
                     continue
-                exported = Exported(lesson_file, name, path)
+                exported = Exported(lesson_file, name, path, unchanged)
                 report.outputs.append(exported)
                 if on_output:
                     on_output(exported)
