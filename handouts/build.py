@@ -14,19 +14,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.cache import OutputCache, resources_digest
+from handouts.cache import OutputCache, Resources, resources
 from handouts.editions import TEACHER, Edition
 from handouts.errors import Problem, ProblemsError
 from handouts.export import ExportLesson, ExportOptions, exporter
-from handouts.guide import build_guide_view
+from handouts.guide import GuideView, build_guide_view
+from handouts.guide_pdf import assemble_guide, guide_part_html
 from handouts.loader.project import LessonFile, Project
 from handouts.output import guide_path, output_path, write_atomically, write_problem
-from handouts.renderer.templates import render_template
+from handouts.renderer.templates import render_template, stylesheet_text
 from handouts.schema import Paper
 from handouts.view import LessonView, build_view
 
 LESSON_TEMPLATE = "lesson.html.j2"
-GUIDE_TEMPLATE = "guide.html.j2"
 PAPER_CSS = {Paper.a4: "A4", Paper.letter: "letter"}
 
 
@@ -42,6 +42,9 @@ class Job:
     source: Path
     """The file a problem with this output is reported against."""
     html: str
+    """What is rendered; for the guide, its whole HTML (checked at plan time, and hashed)."""
+    guide: GuideView | None = None
+    """The guide's view: the guide is joined from its own pages and the teacher editions."""
 
 
 @dataclass(frozen=True)
@@ -116,16 +119,14 @@ def plan(
             project.corpus,
             project.references,
         )
-        try:
-            html = render_template(
-                search, GUIDE_TEMPLATE, guide=guide, edition=TEACHER, paper_css=PAPER_CSS[chosen]
-            )
+        try:  # the whole guide's HTML: template errors surface here, before anything renders
+            html = guide_part_html(guide, "whole", None, search, PAPER_CSS[chosen])
         except ProblemsError as error:
             report.problems += error.problems
             report.failed.append(project.layout.module_file)
         else:
             path = guide_path(project.layout.build, module.id, chosen, module.paper)
-            jobs.append(Job(None, TEACHER, chosen, path, project.layout.module_file, html))
+            jobs.append(Job(None, TEACHER, chosen, path, project.layout.module_file, html, guide))
     return jobs, report
 
 
@@ -152,20 +153,27 @@ def run(
     from handouts.workers import Task, render_all
 
     jobs = [job for job in jobs if job.source not in report.failed]
-    resources = resources_digest(search) if cache else ""
+    guides = [job for job in jobs if job.guide is not None]
+    jobs = [job for job in jobs if job.guide is None]
+    loads = None
+    if cache is not None:
+        try:
+            loads = resources(search, stylesheet_text(search))
+        except ProblemsError:  # no usable stylesheet: every render reports it, nothing is kept
+            cache = None
     keys: dict[int, str] = {}
     finished: dict[int, Output | None] = {}
     tasks: list[Task] = []
     for index, job in enumerate(jobs):
         if cache is not None:
-            keys[index] = cache.key(job.html, resources, images)
+            keys[index] = cache.key(job.html, loads, images)
             pages = None if force else cache.lookup(job.path, keys[index])
             if pages is not None:
                 finished[index] = Output(job.lesson, job.edition, job.path, pages, cached=True)
                 continue
         tasks.append(Task(index, job.html, job.source, job.path, search, images))
     if on_plan:
-        on_plan([jobs[task.index] for task in tasks], len(finished))
+        on_plan([jobs[task.index] for task in tasks] + guides, len(finished))
 
     reported = 0
 
@@ -198,7 +206,94 @@ def run(
                     cache.store(job.path, keys[done.index], done.pdf, done.pages)
                 finished[done.index] = Output(job.lesson, job.edition, job.path, done.pages)
         report_ready()
+    for guide in guides:
+        teacher = [
+            (finished.get(i), keys.get(i, ""))
+            for i, lesson_job in enumerate(jobs)
+            if lesson_job.edition == TEACHER and lesson_job.paper == guide.paper
+        ]
+        renders = _Renders(search, images, cache, loads, force)
+        output = _guide(guide, teacher, renders, report)
+        if output is not None:
+            report.outputs.append(output)
+            if on_output:
+                on_output(output)
     return report
+
+
+@dataclass(frozen=True)
+class _Renders:
+    """How the runner renders: where resources are, and the cache it keeps."""
+
+    search: tuple[Path, ...]
+    images: Path | None
+    cache: OutputCache | None
+    resources: Resources | None
+    force: bool
+
+
+def _guide(
+    job: Job,
+    teacher: list[tuple[Output | None, str]],
+    renders: _Renders,
+    report: BuildReport,
+) -> Output | None:
+    """The teacher guide, joined from its own pages and the teacher editions just built.
+
+    Its stamp folds in the teacher editions' own keys, so a guide whose lessons and own
+    pages are unchanged is kept; its own pages are rendered through the cache too, so a
+    lesson edit that moves no page number renders none of them again.
+    """
+    from handouts.renderer.pdf import Rendered, render_pdf
+
+    assert job.guide is not None
+    cache, loads, images = renders.cache, renders.resources, renders.images
+    editions = [output for output, _ in teacher if output is not None]
+    if len(editions) != len(job.guide.lessons):
+        report.problems.append(
+            Problem(
+                job.source,
+                "the teacher guide was not built: it joins every lesson's teacher edition, and"
+                " not all of them were built",
+                hint="fix the lessons reported above, then build again",
+            )
+        )
+        report.failed.append(job.source)
+        return None
+    key = ""
+    if cache is not None:
+        assert loads is not None
+        key = cache.key(job.html + "".join(k for _, k in teacher), loads, images)
+        pages = None if renders.force else cache.lookup(job.path, key)
+        if pages is not None:
+            return Output(None, TEACHER, job.path, pages, cached=True)
+
+    def render(html: str) -> Rendered:
+        part = cache.key(html, loads, images) if cache is not None and loads else ""
+        kept = cache.part(part) if cache is not None and not renders.force else None
+        if kept is not None:
+            return Rendered(*kept)
+        rendered = render_pdf(html, job.source, renders.search, images)
+        if cache is not None:
+            cache.store_part(part, rendered.pdf, rendered.pages)
+        return rendered
+
+    try:
+        parts = [Rendered(o.path.read_bytes(), o.pages) for o in editions]
+        paper_css = PAPER_CSS[job.paper]
+        guide = assemble_guide(job.guide, parts, render, renders.search, paper_css)
+        write_atomically(job.path, guide.pdf)
+    except ProblemsError as error:
+        report.problems += error.problems
+        report.failed.append(job.source)
+        return None
+    except OSError as error:
+        report.problems.append(write_problem(error, job.path))
+        report.failed.append(job.source)
+        return None
+    if cache is not None:
+        cache.store(job.path, key, guide.pdf, guide.pages)
+    return Output(None, TEACHER, job.path, guide.pages)
 
 
 def build(
@@ -239,6 +334,8 @@ class Exported:
     lesson: LessonFile
     format: str
     path: Path
+    unchanged: bool = False
+    """The file already held these bytes, and was left as it was."""
 
 
 @dataclass
@@ -246,6 +343,15 @@ class ExportReport:
     outputs: list[Exported] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` already holds `data`. Exports take a fraction of a second to make, so
+    they are made again each time; what the cache saves is rewriting an unchanged file."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def export(
@@ -281,13 +387,15 @@ def export(
                 continue
             for filename, data in files.items():
                 path = layout.build / lesson_file.stem / filename
+                unchanged = _holds(path, data)
                 try:
-                    write_atomically(path, data)
+                    if not unchanged:
+                        write_atomically(path, data)
                 except OSError as error:  # this file is lost, not the others
                     report.problems.append(write_problem(error, path))
                     report.failed.append(lesson_file.path)
                     continue
-                exported = Exported(lesson_file, name, path)
+                exported = Exported(lesson_file, name, path, unchanged)
                 report.outputs.append(exported)
                 if on_output:
                     on_output(exported)

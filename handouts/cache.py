@@ -26,6 +26,11 @@ import handouts
 
 CACHE_FOLDER = ".handouts-cache"
 """Inside the build folder. Deleting it (or `build --force`) rebuilds everything."""
+PARTS = "parts"
+"""Inside the cache folder: documents rendered to be joined into an output (the guide's own
+pages), kept so that a rebuild that leaves them unchanged does not render them again."""
+KEPT_PARTS = 16
+"""Parts kept: the guide's own pages take four for each paper size."""
 RENDERER_CODE = ("renderer", "typeset")
 """Package folders whose code shapes the PDF beyond the HTML (tagging, fonts, finishing)."""
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "tinycss2", "cssselect2")
@@ -83,12 +88,33 @@ def renderer_salt() -> str:
     return digest(*parts)
 
 
-def resources_digest(search: tuple[Path, ...]) -> str:
-    """The stylesheet, fonts and other files the renderer may load from the template folders.
+@dataclass(frozen=True)
+class Resources:
+    """What the renderer may load from the template folders: the stylesheet every document
+    uses, and the other files (fonts, images of a module's own design) by name."""
 
-    What counts is the file each name finds first along the search path, as the renderer
-    finds it: a module folder that overrides only a template changes no resource.
-    """
+    stylesheet: str
+    files: dict[str, str]
+    """Path within the template folders -> SHA-256 of the file that path finds first."""
+
+    def digest_for(self, html: str) -> str:
+        """The resources a document made from `html` can load: the stylesheet, and each file
+        the stylesheet or the HTML names (so a change to a file no document names, such as
+        the web edition's stylesheet, renders no PDF again)."""
+        text = self.stylesheet + html
+        named = [
+            part
+            for name, sha in sorted(self.files.items())
+            if name in text or name.rsplit("/", 1)[-1] in text
+            for part in (name, sha)
+        ]
+        return digest(self.stylesheet, *named)
+
+
+def resources(search: tuple[Path, ...], stylesheet: str) -> Resources:
+    """The files of the template folders other than templates, each as the renderer finds it
+    (the first along the search path): a module folder that overrides a template only
+    changes no resource."""
     found: dict[str, Path] = {}
     for folder in search:
         if not folder.is_dir():
@@ -97,13 +123,13 @@ def resources_digest(search: tuple[Path, ...]) -> str:
             name = path.relative_to(folder).as_posix()
             if path.is_file() and not name.endswith(TEMPLATE_SUFFIX):
                 found.setdefault(name, path)
-    parts: list[str] = []
-    for name, path in sorted(found.items()):
+    files = {}
+    for name, path in found.items():
         try:
-            parts += [name, file_digest(path)]
+            files[name] = file_digest(path)
         except OSError:
-            parts += [name, "unreadable"]
-    return digest(*parts)
+            files[name] = "unreadable"
+    return Resources(stylesheet, files)
 
 
 def images_digest(html: str, images: Path | None) -> str:
@@ -129,9 +155,11 @@ class OutputCache:
         self.build_dir = build_dir
         self.folder = build_dir / CACHE_FOLDER
 
-    def key(self, html: str, resources: str, images: Path | None) -> str:
+    def key(self, html: str, resources: Resources, images: Path | None) -> str:
         """The hash of everything a PDF made from `html` depends on."""
-        return digest(renderer_salt(), resources, images_digest(html, images), html)
+        return digest(
+            renderer_salt(), resources.digest_for(html), images_digest(html, images), html
+        )
 
     def _stamp(self, output: Path) -> Path:
         try:
@@ -166,6 +194,33 @@ class OutputCache:
             temporary = stamp.with_suffix(".part")
             temporary.write_text(json.dumps(entry.__dict__), encoding="utf-8")
             temporary.replace(stamp)
+
+    def part(self, key: str) -> tuple[bytes, int] | None:
+        """A document rendered earlier from `key` that is not an output (the guide's own
+        pages, which are joined into it): its bytes and pages, if intact."""
+        try:
+            raw = json.loads((self.folder / PARTS / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.folder / PARTS / f"{key}.pdf").read_bytes()
+            if hashlib.sha256(pdf).hexdigest() != raw["sha256"] or not isinstance(
+                raw["pages"], int
+            ):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return pdf, raw["pages"]
+
+    def store_part(self, key: str, pdf: bytes, pages: int) -> None:
+        """Keep a part for next time; only the newest `KEPT_PARTS` are kept."""
+        folder = self.folder / PARTS
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{key}.pdf").write_bytes(pdf)
+            record = {"sha256": hashlib.sha256(pdf).hexdigest(), "pages": pages}
+            (folder / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
+            stamps = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in stamps[:-KEPT_PARTS]:
+                old.unlink()
+                old.with_suffix(".pdf").unlink(missing_ok=True)
 
     def forget(self, output: Path) -> None:
         with contextlib.suppress(OSError):

@@ -121,6 +121,10 @@ def test_a_template_edit_renders_exactly_the_editions_it_changes(
     css = (ROOT / "templates" / "print.css").read_text(encoding="utf-8")
     (templates / "print.css").write_text(css + "\n/* changed */\n", encoding="utf-8")
     assert make(scratch, rendered) == ALL
+    # A file in the template folders that no PDF loads (the web edition's stylesheet).
+    web = (ROOT / "templates" / "web.css").read_text(encoding="utf-8")
+    (templates / "web.css").write_text(web + "\n/* changed */\n", encoding="utf-8")
+    assert make(scratch, rendered) == []
 
 
 def test_a_deleted_or_edited_output_or_a_damaged_stamp_is_rendered_again(
@@ -259,3 +263,46 @@ def test_a_build_that_is_not_on_a_terminal_prints_lines_only(scratch: Path) -> N
     assert "\x1b" not in result.output and "Rendering" not in result.output
     assert result.output.splitlines()[-1] == "Built 1 PDF from 1 lesson."
     assert f"wrote build/{STEM}/{STEM}-student.pdf (8 pages)" in result.output
+
+
+def test_a_question_edit_joins_the_guide_again_without_rendering_its_own_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide (primary-only fixture) is joined from the teacher editions; its own pages
+    are rendered through the cache, and an edit that moves no page number renders none."""
+    import shutil
+
+    from handouts.renderer import pdf
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "primary-only", tmp_path, dirs_exist_ok=True)
+    parts: list[int] = []
+    real = pdf.render_pdf
+
+    def counting(*args, **kwargs):
+        parts.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", counting)  # the guide's pages render in-process
+
+    def make() -> dict[str, bool]:
+        report = build(gather(tmp_path / "lessons" / "module.yaml"), EDITIONS.values(), workers=2)
+        assert not report.problems and not report.failed, report.problems
+        return {o.path.name: o.cached for o in report.outputs}
+
+    first = make()
+    guide = next(name for name in first if name.endswith("teacher-guide.pdf"))
+    assert parts, "the guide's own pages were rendered"
+    parts.clear()
+    assert all(make().values())  # nothing changed: nothing rendered, the guide kept
+    assert parts == []
+    lesson = tmp_path / "lessons" / "01-a-promise-of-freedom.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    prompt = "Who was to be free, and from when?"
+    assert prompt in text
+    lesson.write_text(text.replace(prompt, "Who was to be free, and from what day?"))
+    again = make()
+    rendered = sorted(name for name, cached in again.items() if not cached)
+    stem = "01-a-promise-of-freedom"
+    expected = [f"{stem}-{e}.pdf" for e in ("fillable", "large-print", "student", "teacher")]
+    assert rendered == sorted([*expected, guide])
+    assert parts == []  # the guide was joined again from its cached pages

@@ -422,3 +422,19 @@ def test_export_runs_on_the_real_module(tmp_path: Path, monkeypatch: pytest.Monk
         items = list(assessment_of(canvas_of(files)).iter(f"{QTI}item"))
         assert len(items) == len(lesson.sources) + len(lesson.questions)
         assert f"wrote build/{lesson_file.stem}/{lesson_file.stem}-canvas.zip" in result.output
+
+
+def test_an_export_with_nothing_changed_rewrites_nothing(scratch) -> None:
+    from click.testing import CliRunner
+
+    from handouts.cli.app import cli
+
+    first = CliRunner().invoke(cli, ["export", "--format", "moodle"])
+    assert first.exit_code == 0, first.output
+    [path] = (scratch / "build").rglob("*-moodle.xml")
+    before = path.stat().st_mtime_ns
+    again = CliRunner().invoke(cli, ["export", "--format", "moodle"])
+    assert again.exit_code == 0, again.output
+    assert "wrote" not in again.output
+    assert "Exported 1 file: 1 unchanged since last written." in again.output
+    assert path.stat().st_mtime_ns == before

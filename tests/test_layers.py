@@ -19,7 +19,15 @@ LAYERS = [
     ["handouts.authoring"],
     ["handouts.view", "handouts.guide", "handouts.chart", "handouts.markdown", "handouts.editions"],
     ["handouts.renderer", "handouts.export"],
-    ["handouts.build", "handouts.output", "handouts.cache", "handouts.workers", "handouts.stamp"],
+    [
+        "handouts.build",
+        "handouts.output",
+        "handouts.cache",
+        "handouts.workers",
+        "handouts.stamp",
+        "handouts.guide_pdf",
+    ],
+    ["handouts.watch", "handouts.preview"],
     ["handouts.cli", "handouts.__main__"],
 ]
 """Bottom first; `handouts` itself (the version) sits below them all."""

@@ -16,9 +16,16 @@ from handouts.editions import EDITIONS, select_editions
 from handouts.errors import Problem, ProblemsError, counted, display_path, printable
 from handouts.layout import LESSON_SUFFIXES, Layout, find_module_file, lesson_paths
 from handouts.vocabulary import Paper
+from handouts.watch import POLL_ENV
 
 if TYPE_CHECKING:
     from handouts.loader.project import Project
+
+POLL_HELP = (
+    "Look for changes every 300 ms instead of waiting for file events, which synced and"
+    f" network folders do not send (also: {POLL_ENV}=1; NFS, SMB and sshfs folders are polled"
+    " without asking)."
+)
 
 # The models (pydantic) and the renderer are imported inside the commands that use them:
 # `--help`, and a build with nothing to do, never pay for them.
@@ -164,16 +171,16 @@ def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     is_flag=True,
     help="Render every PDF again, even those already built from the same files.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build, then keep watching: build again what each save changes (a lesson, or"
+    " every lesson after a change to the module file, a source or a template), until"
+    " Ctrl-C. Errors are reported and watching goes on.",
+)
+@click.option("--poll", is_flag=True, help="With --watch: " + POLL_HELP)
 @click.pass_obj
-def build(
-    obj: dict,
-    lessons: tuple[str, ...],
-    edition: str,
-    paper: str | None,
-    templates: Path | None,
-    jobs: int | None,
-    force: bool,
-) -> None:
+def build(obj: dict, watch: bool, poll: bool, **options) -> None:
     """Validate, then render LESSONS (file paths or stems; none means all) to build/.
 
     Writes build/<lesson>/<lesson>-<edition>.pdf. Every valid lesson is built;
@@ -182,10 +189,30 @@ def build(
     guide, build/<module>-teacher-guide.pdf, when every lesson is valid. A PDF
     already built from the same files is kept as it is (--force renders it again).
     """
+    if poll and not watch:
+        raise click.UsageError("--poll goes with --watch")
+    if watch:
+        from handouts.cli.preview import watch_and_build
+
+        watch_and_build(obj["root"], options, poll, lambda **o: build_all(obj["root"], **o))
+    else:
+        build_all(obj["root"], **options)
+
+
+def build_all(
+    root: Path | None,
+    lessons: tuple[str, ...],
+    edition: str,
+    paper: str | None,
+    templates: Path | None,
+    jobs: int | None,
+    force: bool,
+) -> None:
+    """`handouts build` once: every module the arguments name. SystemExit(1) on a failure."""
     from handouts.stamp import Stamp, inputs_digest, light_layout
 
     failed = False
-    for module_file, selected in locate(obj["root"], lessons):
+    for module_file, selected in locate(root, lessons):
         options = {
             "lessons": sorted(str(path.resolve()) for path in selected) if selected else None,
             "edition": edition,

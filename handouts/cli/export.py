@@ -60,10 +60,12 @@ def export(
             project,
             dict.fromkeys(formats),
             options,
-            lambda out: click.echo(f"wrote {display_path(out.path)}"),
+            lambda out: out.unchanged or click.echo(f"wrote {display_path(out.path)}"),
         )
         print_problems(report.problems)
-        click.echo(f"Exported {counted(len(report.outputs), 'file')}.")
+        kept = sum(out.unchanged for out in report.outputs)
+        line = f"Exported {counted(len(report.outputs), 'file')}"
+        click.echo(f"{line}: {kept} unchanged since last written." if kept else f"{line}.")
         if report.failed:
             names = ", ".join(display_path(p) for p in report.failed)
             click.echo(

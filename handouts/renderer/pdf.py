@@ -148,7 +148,26 @@ def _temporary_folder() -> Path:
 
 
 def subsetting_in_c() -> bool:
-    """Whether WeasyPrint cuts fonts down with HarfBuzz (fast) rather than fontTools (slow)."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    """Whether WeasyPrint can cut fonts down with HarfBuzz (fast) rather than fontTools (slow).
 
-    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    Asked of the system's libraries as WeasyPrint asks (libharfbuzz-subset, HarfBuzz 4.1 or
+    later), without importing WeasyPrint: a build whose rendering happens in worker
+    processes never loads it in the parent.
+    """
+    import ctypes
+    import ctypes.util
+
+    def load(name: str, short: str) -> ctypes.CDLL | None:
+        for candidate in (name, ctypes.util.find_library(short)):
+            if candidate:
+                try:
+                    return ctypes.CDLL(candidate)
+                except OSError:
+                    continue
+        return None
+
+    subset = load("libharfbuzz-subset.so.0", "harfbuzz-subset")
+    harfbuzz = load("libharfbuzz.so.0", "harfbuzz")
+    if subset is None or harfbuzz is None:
+        return False
+    return bool(harfbuzz.hb_version_atleast(4, 1, 0))

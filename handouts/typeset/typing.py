@@ -59,14 +59,18 @@ def typing_font(font: Path, language: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    # Layout and Graphite tables: a form field shows characters one by one.
+    dropped = ["GSUB", "GPOS", "GDEF", "Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
     options = subset.Options()
     options.layout_features = []
-    # Layout and Graphite tables: a form field shows characters one by one.
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
+    options.drop_tables += dropped
     options.hinting = False
     options.notdef_outline = True
     options.name_IDs = ["*"]
-    with TTFont(font, recalcTimestamp=False) as ttfont:
+    with TTFont(font, recalcTimestamp=False, lazy=True) as ttfont:
+        for tag in dropped:  # deleted before they are read: decoding them took most of the time
+            if tag in ttfont:
+                del ttfont[tag]
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=typing_characters(language))
         subsetter.subset(ttfont)
