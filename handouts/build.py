@@ -212,7 +212,7 @@ def run(
             for i, lesson_job in enumerate(jobs)
             if lesson_job.edition == TEACHER and lesson_job.paper == guide.paper
         ]
-        renders = _Renders(search, images, cache, loads, force)
+        renders = _Renders(search, images, cache, loads, force, workers)
         output = _guide(guide, teacher, renders, report)
         if output is not None:
             report.outputs.append(output)
@@ -230,6 +230,7 @@ class _Renders:
     cache: OutputCache | None
     resources: Resources | None
     force: bool
+    workers: int = 1
 
 
 def _guide(
@@ -244,7 +245,8 @@ def _guide(
     pages are unchanged is kept; its own pages are rendered through the cache too, so a
     lesson edit that moves no page number renders none of them again.
     """
-    from handouts.renderer.pdf import Rendered, render_pdf
+    from handouts.renderer.pdf import Rendered
+    from handouts.workers import Task, render_all
 
     assert job.guide is not None
     cache, loads, images = renders.cache, renders.resources, renders.images
@@ -269,19 +271,36 @@ def _guide(
             return Output(None, TEACHER, job.path, pages, cached=True)
 
     def render(html: str) -> Rendered:
-        part = cache.key(html, loads, images) if cache is not None and loads else ""
-        kept = cache.part(part) if cache is not None and not renders.force else None
-        if kept is not None:
-            return Rendered(*kept)
-        rendered = render_pdf(html, job.source, renders.search, images)
-        if cache is not None:
-            cache.store_part(part, rendered.pdf, rendered.pages)
-        return rendered
+        return render_pair(html, None)[0]
+
+    def render_pair(first: str, second: str | None) -> tuple[Rendered, Rendered]:
+        """The guide's own pages: from the cache, else rendered (two at once on two cores)."""
+        htmls = [first] if second is None else [first, second]
+        parts = [cache.key(h, loads, images) if cache is not None and loads else "" for h in htmls]
+        found: dict[int, Rendered] = {}
+        for index, part in enumerate(parts):
+            kept = cache.part(part) if cache is not None and not renders.force else None
+            if kept is not None:
+                found[index] = Rendered(*kept)
+        tasks = [
+            Task(i, h, job.source, job.path, renders.search, images)
+            for i, h in enumerate(htmls)
+            if i not in found
+        ]
+        for done in render_all(tasks, renders.workers):
+            if done.pdf is None:
+                raise ProblemsError(list(done.problems))
+            found[done.index] = Rendered(done.pdf, done.pages)
+            if cache is not None:
+                cache.store_part(parts[done.index], done.pdf, done.pages)
+        return found[0], found.get(1, found[0])
 
     try:
         parts = [Rendered(o.path.read_bytes(), o.pages) for o in editions]
         paper_css = PAPER_CSS[job.paper]
-        guide = assemble_guide(job.guide, parts, render, renders.search, paper_css)
+        guide = assemble_guide(
+            job.guide, parts, render, renders.search, paper_css, render_pair=render_pair
+        )
         write_atomically(job.path, guide.pdf)
     except ProblemsError as error:
         report.problems += error.problems

@@ -30,6 +30,8 @@ from handouts.renderer.templates import render_template
 from handouts.view import build_view
 
 GUIDE_TEMPLATE = "guide.html.j2"
+RenderPair = Callable[[str, str], tuple[Rendered, Rendered]]
+"""Renders two documents that do not depend on each other (at once, where it can)."""
 PASSES = 3
 """Renders of the guide's own pages with numbers before their page counts must have settled."""
 
@@ -87,12 +89,14 @@ def assemble_guide(
     render: Callable[[str], Rendered],
     search: tuple[Path, ...],
     paper_css: str,
+    render_pair: RenderPair | None = None,
 ) -> Rendered:
     """The teacher guide: its front matter, `teacher` (every lesson's teacher edition, in
     the guide's order, already rendered on the paper `paper_css`), then its back matter.
 
     `render(html)` renders the guide's own pages (a cached or worker-backed renderer
-    will do); it may raise ProblemsError, which is passed on.
+    will do); it may raise ProblemsError, which is passed on. `render_pair(a, b)`, if
+    given, renders two documents that do not depend on each other, at once if it can.
     """
     if len(teacher) != len(guide.lessons):
         raise ValueError(f"{len(guide.lessons)} lessons but {len(teacher)} teacher editions")
@@ -121,8 +125,10 @@ def assemble_guide(
         elsewhere = {name: front_pages + page + 1 for name, page in anchors.items()}
         for name, page in measured.items():
             elsewhere.setdefault(name, front_pages + lessons + page + 1)
-        front = render(html("front", GuideNumbers(1, total, elsewhere)))
-        back = render(html("back", GuideNumbers(front_pages + lessons + 1, total)))
+        front, back = (render_pair or _one_by_one(render))(
+            html("front", GuideNumbers(1, total, elsewhere)),
+            html("back", GuideNumbers(front_pages + lessons + 1, total)),
+        )
         back_anchors = destinations(back.pdf)
         if (front.pages, back.pages, back_anchors) == (front_pages, back_pages, measured):
             break  # both printed the numbers they turned out to have
@@ -135,3 +141,9 @@ def assemble_guide(
         guide.language,
     )
     return Rendered(pdf, front.pages + lessons + back.pages)
+
+
+def _one_by_one(
+    render: Callable[[str], Rendered],
+) -> Callable[[str, str], tuple[Rendered, Rendered]]:
+    return lambda first, second: (render(first), render(second))

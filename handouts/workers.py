@@ -95,6 +95,15 @@ def _leave(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def warm_up() -> None:
+    """Start the fork server now: it imports the renderer (about a second and a half) while
+    this process is still reading and checking the lessons, instead of after."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+
+
 def render_all(tasks: list[Task], workers: int) -> Iterator[Done]:
     """Every task rendered, yielded as each finishes; the largest are started first."""
     if workers <= 1 or len(tasks) <= 1:

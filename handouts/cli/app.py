@@ -252,7 +252,7 @@ def _build_one(
     from handouts.loader.project import gather, open_module
     from handouts.output import build_lock
     from handouts.stamp import Line
-    from handouts.workers import default_workers
+    from handouts.workers import default_workers, warm_up
 
     transcript: list[Line] = []
 
@@ -266,6 +266,9 @@ def _build_one(
         with build_lock(folder, lambda: _waiting(folder)):
             if stamp is not None:
                 stamp.clear()
+            workers = jobs or default_workers()
+            if workers > 1:  # the workers' fork server loads the renderer while we gather
+                warm_up()
             project = gather(module_file, selected, templates)
             for line in problem_lines(project.problems):
                 say(line, err=True)
@@ -279,7 +282,7 @@ def _build_one(
                     Paper(paper) if paper else None,
                     progress.output,
                     force=force,
-                    workers=jobs or default_workers(),
+                    workers=workers,
                     on_plan=progress.plan,
                 )
             print_problems(report.problems)
