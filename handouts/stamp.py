@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from handouts.cache import CACHE_FOLDER, digest, file_digest, tree_digest
-from handouts.layout import Layout
+from handouts.layout import Layout, bundled_templates
 
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "pydantic", "jinja2")
 
@@ -83,7 +83,9 @@ def inputs_digest(layout: Layout, options: Mapping[str, object]) -> str:
     """One hash of everything a build of this module with these options reads."""
     package = Path(__file__).parent
     folders = {layout.module_file.parent, layout.lessons, layout.sources, layout.images}
-    folders |= {layout.templates, package}  # the package holds the bundled templates
+    # The bundled templates by their real path: in a checkout handouts/templates is a link,
+    # which a walk of the package does not follow.
+    folders |= {layout.templates, package, bundled_templates().resolve()}
     build = layout.build.resolve()
 
     def keep(path: Path) -> bool:

@@ -306,3 +306,24 @@ def test_a_question_edit_joins_the_guide_again_without_rendering_its_own_pages(
     expected = [f"{stem}-{e}.pdf" for e in ("fillable", "large-print", "student", "teacher")]
     assert rendered == sorted([*expected, guide])
     assert parts == []  # the guide was joined again from its cached pages
+
+
+def test_the_stamp_covers_the_bundled_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A maintainer's edit to templates/print.css must not be answered from a stale stamp
+    (in a checkout, handouts/templates is a link, which a walk of the package skips)."""
+    import shutil
+
+    from handouts import stamp
+    from handouts.layout import Layout
+
+    bundled = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", bundled)
+    monkeypatch.setattr(stamp, "bundled_templates", lambda: tmp_path / "link")
+    (tmp_path / "link").symlink_to(bundled)
+    layout = Layout.at(ROOT / "tests" / "fixtures" / "module" / "lessons" / "module.yaml")
+    before = stamp.inputs_digest(layout, {})
+    with (bundled / "print.css").open("a", encoding="utf-8") as css:
+        css.write("\n/* changed */\n")
+    assert stamp.inputs_digest(layout, {}) != before
