@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from handouts.cache import OutputCache, Resources, resources
 from handouts.editions import TEACHER, Edition
@@ -26,6 +27,7 @@ from handouts.renderer.templates import render_template, stylesheet_text
 from handouts.schema import Paper
 from handouts.view import LessonView, build_view
 
+Made = TypeVar("Made")
 LESSON_TEMPLATE = "lesson.html.j2"
 PAPER_CSS = {Paper.a4: "A4", Paper.letter: "letter"}
 
@@ -60,10 +62,15 @@ class Output:
 
 
 @dataclass
-class BuildReport:
-    outputs: list[Output] = field(default_factory=list)
+class Report(Generic[Made]):
+    """What a build or an export made, the problems it met, and the files that failed."""
+
+    outputs: list[Made] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+
+
+BuildReport = Report[Output]
 
 
 def lesson_html(view: LessonView, edition: Edition, paper: Paper, search: tuple[Path, ...]) -> str:
@@ -357,11 +364,7 @@ class Exported:
     """The file already held these bytes, and was left as it was."""
 
 
-@dataclass
-class ExportReport:
-    outputs: list[Exported] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    failed: list[Path] = field(default_factory=list)
+ExportReport = Report[Exported]
 
 
 def _holds(path: Path, data: bytes) -> bool:
