@@ -140,6 +140,15 @@ def images_digest(html: str, images: Path | None) -> str:
     return digest(*(part for p in named for part in (p.name, file_digest(p))))
 
 
+def write_record(path: Path, record: object) -> None:
+    """A JSON record written whole or not at all (a temporary file renamed over it), so a
+    reader never meets half of one. Raises OSError; callers in the cache leave it out."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    temporary.replace(path)
+
+
 @dataclass(frozen=True)
 class Entry:
     key: str
@@ -188,12 +197,8 @@ class OutputCache:
         output is rendered again next time.
         """
         entry = Entry(key, hashlib.sha256(pdf).hexdigest(), len(pdf), pages)
-        stamp = self._stamp(output)
         with contextlib.suppress(OSError):
-            stamp.parent.mkdir(parents=True, exist_ok=True)
-            temporary = stamp.with_suffix(".part")
-            temporary.write_text(json.dumps(entry.__dict__), encoding="utf-8")
-            temporary.replace(stamp)
+            write_record(self._stamp(output), entry.__dict__)
 
     def part(self, key: str) -> tuple[bytes, int] | None:
         """A document rendered earlier from `key` that is not an output (the guide's own
@@ -216,12 +221,8 @@ class OutputCache:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{key}.pdf").write_bytes(pdf)
             record = {"sha256": hashlib.sha256(pdf).hexdigest(), "pages": pages}
-            (folder / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
+            write_record(folder / f"{key}.json", record)
             stamps = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
             for old in stamps[:-KEPT_PARTS]:
                 old.unlink()
                 old.with_suffix(".pdf").unlink(missing_ok=True)
-
-    def forget(self, output: Path) -> None:
-        with contextlib.suppress(OSError):
-            self._stamp(output).unlink()

@@ -16,7 +16,6 @@ Only stdlib and PyYAML here: this runs before pydantic or WeasyPrint load.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -26,10 +25,13 @@ from pathlib import Path
 
 import yaml
 
-from handouts.cache import CACHE_FOLDER, digest, file_digest, tree_digest
+from handouts.cache import CACHE_FOLDER, digest, file_digest, tree_digest, write_record
+from handouts.cache import LIBRARIES as RENDERING_LIBRARIES
 from handouts.layout import Layout, bundled_templates
 
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "pydantic", "jinja2")
+LIBRARIES = (*RENDERING_LIBRARIES, "pydantic", "jinja2", "markdown_it_py", "pyyaml")
+"""The renderer's libraries (the output cache's list), and those that read, check and lay
+out the lessons as HTML: a new version of any of them may change what a build prints."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,7 @@ def inputs_digest(layout: Layout, options: Mapping[str, object]) -> str:
         sys.version,
         json.dumps(options, sort_keys=True, default=str),
         *_libraries(),
-        tree_digest(
-            sorted(folders),
-            keep=lambda path: (
-                build not in path.resolve().parents and "__pycache__" not in path.parts
-            ),
-        ),
+        tree_digest(sorted(folders), keep=keep),
     )
 
 
@@ -139,15 +136,10 @@ class Stamp:
         record = {
             "inputs": inputs,
             "outputs": {
-                path.relative_to(self.layout.build).as_posix(): hashlib.sha256(
-                    path.read_bytes()
-                ).hexdigest()
+                path.relative_to(self.layout.build).as_posix(): file_digest(path)
                 for path in outputs
             },
             "lines": [[line.text, line.err] for line in lines],
         }
         with contextlib.suppress(OSError, ValueError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".part")
-            temporary.write_text(json.dumps(record), encoding="utf-8")
-            temporary.replace(self.path)
+            write_record(self.path, record)
